@@ -149,7 +149,7 @@ def _call(plugin: Plugin, *args: Any, **kwargs: Any) -> Any:
 
 
 def _checked_array(plugin: Plugin, what: str, value: Any) -> np.ndarray:
-    if not isinstance(value, np.ndarray) or not np.issubdtype(value.dtype, np.number):
+    if not isinstance(value, np.ndarray) or value.dtype.kind not in "iuf":  # real numbers only, not complex
         raise PluginError(f"{plugin.kind} '{plugin.name}' returned {what} as {_describe(value)}; "
                           f"expected a numeric numpy array")
     value = np.asarray(value, dtype=np.float64)

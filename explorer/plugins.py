@@ -85,7 +85,7 @@ class Param:
                     return choice
             raise ValueError(f"{name} must be one of {list(self.choices)}, got {value!r}")
         if kind == "bool":
-            if isinstance(value, (bool,)) or type(value).__name__ == "bool_":
+            if isinstance(value, bool) or type(value).__name__ in ("bool", "bool_"):  # np.bool (NumPy 2) or np.bool_
                 return bool(value)
             raise ValueError(f"{name} must be true or false, got {value!r}")
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
