@@ -7,5 +7,6 @@
 
 from explorer.pipeline import Exploration, explore
 from explorer.plugins import Param, PluginError
+from explorer.sweep import sweep, sweep_summary
 
-__all__ = ["Exploration", "Param", "PluginError", "explore"]
+__all__ = ["Exploration", "Param", "PluginError", "explore", "sweep", "sweep_summary"]

@@ -1,18 +1,52 @@
 """Information-loss measures of a transform, and the theory they are checked against.
 
-All functions are pure; arrays are (N, d) inputs/projections, (N, n) embeddings.
+All functions are pure and deterministic; arrays are (N, d) inputs / projections, (N, n) embeddings.
+Everything is vectorized and uses k-d trees (``scipy.spatial.cKDTree``); no O(N²) step, also when
+ReLU sends most points to exactly the same image.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import lru_cache
 from math import comb
 
 import numpy as np
+from scipy.spatial import cKDTree
+
+NEIGHBOURS = 10  # k of neighbor_preservation
+NEIGHBOUR_QUERIES = 20_000  # above this many points, neighbor_preservation uses a strided subsample
+COLLAPSE_TOL = 1e-6  # image tolerance, relative to the RMS spread of the embedded cloud
+COLLAPSE_FAR = 0.05  # "far" on the manifold: input distance (L∞) above 5 % of its RMS spread
+
+METRIC_LABELS = {
+    "lossy_fraction": "Lossy fraction",
+    "collapse_fraction": "Collapse fraction",
+    "neighbor_preservation": "Neighbours kept",
+    "reconstruction_error": "Reconstruction error",
+    "lossy_theory": "Lossy fraction (theory)",
+}
+METRIC_HELP = {
+    "lossy_fraction": "Share of points where fewer than d units are active (slope ≠ 0), so the layer "
+                      "cannot be inverted there: nearby points are squashed together.",
+    "collapse_fraction": "Share of points whose image in Rⁿ coincides (within 10⁻⁶ of the image's "
+                         "size) with the image of a point far away on the manifold.",
+    "neighbor_preservation": "Average share of each point's 10 nearest neighbours that are still among "
+                             "its 10 nearest after the round trip (1 = local structure kept).",
+    "reconstruction_error": "RMS distance between projected-back and original points, relative to "
+                            "the manifold's RMS size (0 = perfect round trip).",
+    "lossy_theory": "Expected lossy fraction for a Gaussian T and ReLU: Σ_{k<d} C(n,k) / 2ⁿ.",
+}
+
+
+def rms_spread(points: np.ndarray) -> float:
+    """sqrt(mean ‖x − mean x‖²): the size of a point cloud."""
+    return float(np.sqrt(np.mean(np.sum((points - points.mean(axis=0)) ** 2, axis=1))))
 
 
 def reconstruction_error(original: np.ndarray, projected: np.ndarray) -> float:
     """RMS ‖X' − X‖ / RMS ‖X − mean X‖: 0 for a perfect round trip, ~1 for a collapse to the mean."""
-    spread = np.sqrt(np.mean(np.sum((original - original.mean(axis=0)) ** 2, axis=1)))
+    spread = rms_spread(original)
     error = np.sqrt(np.mean(np.sum((projected - original) ** 2, axis=1)))
     return float(error / spread) if spread > 0 else float(error)
 
@@ -23,15 +57,273 @@ def lossy_mask(active: np.ndarray, d: int) -> np.ndarray:
     return np.count_nonzero(active, axis=1) < d
 
 
+def lossy_fraction(active: np.ndarray, d: int) -> float:
+    """Share of points with fewer than ``d`` active units (see :func:`lossy_mask`)."""
+    return float(np.mean(lossy_mask(active, d)))
+
+
 def lossy_theory(n: int, d: int) -> float:
-    """P(fewer than d of n units active) for Gaussian T and ReLU: Σ_{k<d} C(n, k) / 2^n."""
+    """P(fewer than d of n units active) for Gaussian T and ReLU: Σ_{k<d} C(n, k) / 2^n.
+
+    For any fixed x ≠ 0 the signs of (T x)_i are independent fair coins, so this is the expected
+    lossy fraction over T for every manifold; how the points' directions spread only sets how much
+    one T deviates from it.
+    """
     return sum(comb(n, k) for k in range(min(d, n + 1))) / 2.0**n
+
+
+def collapse_mask(original: np.ndarray, embedded: np.ndarray, *, tol: float = COLLAPSE_TOL,
+                  far: float = COLLAPSE_FAR) -> np.ndarray:
+    """(N,) bool: points whose image lies on the image of a point far from them on the manifold.
+
+    Images are rounded to a grid of spacing ``tol × RMS spread of the embedded cloud``; two images
+    *meet* when their grid cells are equal or adjacent (keys differ by at most 1 per coordinate).
+    So images within ``tol`` (L∞, relative) of each other always meet, images more than
+    ``2·tol`` apart never do. A point is flagged when an image it meets belongs to a point whose
+    input is *far*: L∞ input distance above ``far × RMS spread of the input``. Input distance,
+    not t: it needs nothing from the plugin and stays meaningful under noise. 5 % of the size is
+    far above the sample spacing at interactive N (spiral, N = 2000: 0.16 vs 0.73) and below the
+    gaps between different parts of a curve (the spiral's turns are 2π apart).
+
+    Why ``tol`` = 10⁻⁶: exact collapses (ReLU's all-zero images, ReLU6's caps, tanh saturating
+    to ±1.0 in float64) are caught at any tolerance above rounding (~10⁻¹⁵). An injective map
+    must score 0, so the tolerance must sit far below the smallest gap it leaves between far
+    points, ≈ slope · far · σ_min(T) / σ_rms(T) of the image's size: 5·10⁻² for linear, 5·10⁻⁴
+    for leaky ReLU (slope 0.01). 10⁻⁶ leaves a factor of ~500 for T's conditioning. Images
+    folded onto a lower-dimensional set (ReLU with one unit active) meet only where samples land
+    within tol of each other, so that part grows with sample density (noticeable from
+    N ≈ 10⁵); at the page's usual sizes the metric counts exact collapses.
+
+    Cost O(N log N): cells are grouped by a 2×64-bit hash of their integer keys (a huge cluster of
+    identical images becomes one cell), adjacent cells are found with a k-d tree on the cells'
+    keys (randomly rotated to 3-D when n > 3, then checked exactly), and each point compares its
+    input to the bounding box of the inputs in its neighbouring cells.
+    """
+    n_points, n = embedded.shape
+    if n_points < 2:
+        return np.zeros(n_points, dtype=bool)
+    image_spread, input_spread = _blockwise_spread(embedded), rms_spread(original)
+    step = tol * image_spread if image_spread > 0 else 1.0
+    hashes, reduced = _cell_hashes(embedded, step)
+    order, starts, rep = _group(hashes)
+    cell = np.empty(n_points, dtype=np.intp)
+    cell[order] = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, n_points)))
+    sorted_inputs = original[order]
+    low = np.minimum.reduceat(sorted_inputs, starts, axis=0)
+    high = np.maximum.reduceat(sorted_inputs, starts, axis=0)
+    radius = far * input_spread
+    pairs = _candidate_pairs(reduced[rep], n)
+    if len(pairs):  # keep pairs of cells holding two far-apart inputs, then check adjacency exactly
+        a, b = pairs[:, 0], pairs[:, 1]
+        pairs = pairs[np.maximum(high[a] - low[b], high[b] - low[a]).max(axis=1) > radius]
+    if len(pairs) and n > 3:
+        keys = [np.rint(embedded[rep[side]] / step) for side in (pairs[:, 0], pairs[:, 1])]
+        pairs = pairs[np.abs(keys[0] - keys[1]).max(axis=1) <= 1]
+    if len(pairs):
+        a, b = np.concatenate([pairs[:, 0], pairs[:, 1]]), np.concatenate([pairs[:, 1], pairs[:, 0]])
+        near_low, near_high = low.copy(), high.copy()
+        np.minimum.at(near_low, a, low[b])
+        np.maximum.at(near_high, a, high[b])
+        low, high = near_low, near_high
+    # L∞ distance to the farthest input in the neighbourhood, exactly, from its bounding box.
+    farthest = np.maximum(original - low[cell], high[cell] - original).max(axis=1)
+    return farthest > radius
+
+
+def collapse_fraction(original: np.ndarray, embedded: np.ndarray, **options: float) -> float:
+    """Share of points flagged by :func:`collapse_mask`."""
+    return float(np.mean(collapse_mask(original, embedded, **options)))
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    """Each query point's k nearest neighbours in a point set, counted by groups of identical points.
+
+    queries (Q,) point indices; group (N,) each point's group of identical points; rep (M,) one
+    point per group; near (Q, c) the c = min(k + 1, M) groups nearest each query, its own first;
+    share (Q, c) the share of each of those groups' points (the query left out) that are among
+    its k nearest: 1 inside the k-th distance, 0 beyond, and for a group straddling the k-th place
+    its remaining places spread evenly — identical points can't be told apart, so this is the
+    expected share when ties are broken at random. Exact distance ties between *distinct* points
+    are left to the k-d tree's order.
+    """
+
+    queries: np.ndarray
+    group: np.ndarray
+    rep: np.ndarray
+    near: np.ndarray
+    share: np.ndarray
+    k: int
+
+
+def neighbours(points: np.ndarray, queries: np.ndarray, k: int = NEIGHBOURS) -> Neighbours:
+    """The :class:`Neighbours` of ``points[queries]`` among all ``points`` (k ≤ N − 1)."""
+    k = min(k, len(points) - 1)
+    order, starts, rep = _group(_exact_hashes(points))
+    sizes = np.diff(np.append(starts, len(points)))
+    group = np.empty(len(points), dtype=np.intp)
+    group[order] = np.repeat(np.arange(len(starts)), sizes)
+    near = _nearest_groups(points[rep], group[queries], min(k + 1, len(starts)))
+    others = sizes[near].astype(np.float64)
+    others[:, 0] -= 1  # the query's own group, nearest at distance 0, less the query itself
+    before = np.cumsum(others, axis=1) - others
+    share = np.clip((k - before) / np.maximum(others, 1), 0.0, 1.0)
+    return Neighbours(queries, group, rep, near, share, k)
+
+
+def input_neighbours(original: np.ndarray, k: int = NEIGHBOURS,
+                     max_queries: int = NEIGHBOUR_QUERIES) -> Neighbours:
+    """:func:`neighbours` of X for :func:`neighbor_preservation`, reusable across transforms.
+
+    Every point is a query up to ``max_queries`` points; above, ``max_queries`` evenly strided
+    indices (deterministic, 0 and N − 1 included) — neighbours are always searched among all points.
+    """
+    n_points = len(original)
+    queries = np.arange(n_points) if n_points <= max_queries else \
+        np.linspace(0, n_points - 1, max_queries).round().astype(np.intp)
+    return neighbours(original, queries, k)
+
+
+def neighbor_preservation(original: np.ndarray, projected: np.ndarray, k: int = NEIGHBOURS, *,
+                          input_side: Neighbours | None = None) -> float:
+    """Mean share of each point's k nearest neighbours in X that are among its k nearest in X'.
+
+    ``input_side`` = ``input_neighbours(original, k)``, computed here when not given; above
+    ``NEIGHBOUR_QUERIES`` points the mean is over its strided subsample of query points. Points
+    with identical coordinates count by :class:`Neighbours`' shares: the overlap is
+    Σ_j min(share in X, share in X'), so an identity scores 1 even with duplicates, and a full
+    collapse of X' scores k / (N − 1), chance, not an arbitrary tie order's luck.
+    """
+    before = input_side if input_side is not None else input_neighbours(original, k)
+    if before.k < 1:
+        return 1.0
+    after = neighbours(projected, before.queries, before.k)
+    return float(np.mean(_overlap(before, after) / before.k))
+
+
+def _overlap(a: Neighbours, b: Neighbours) -> np.ndarray:
+    """(Q,) Σ_j min(share of j in a, share of j in b) over points j other than the query."""
+    if len(a.rep) < len(a.group) and len(b.rep) == len(b.group):
+        a, b = b, a  # the overlap is symmetric; put the side without duplicates first
+    if len(a.rep) == len(a.group):  # a's groups are single points: its k nearest, share 1 each
+        points = a.rep[a.near[:, 1:]]
+        matched = b.group[points][:, :, None] == b.near[:, None, :]
+        return np.einsum("qjt,qt->q", matched, b.share)
+    # Both have duplicates: count the points in each (group in a, group in b) pair.
+    joint = a.group.astype(np.int64) * len(b.rep) + b.group
+    keys, counts = np.unique(joint, return_counts=True)
+    wanted = a.near[:, :, None].astype(np.int64) * len(b.rep) + b.near[:, None, :]
+    at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+    shared = np.where(keys[at] == wanted, counts[at], 0)
+    shared[:, 0, 0] -= 1  # the query itself, in its own group on both sides
+    return np.einsum("qst,qst->q", shared, np.minimum(a.share[:, :, None], b.share[:, None, :]))
+
+
+def measure(original: np.ndarray, embedded: np.ndarray, projected: np.ndarray, active: np.ndarray | None,
+            *, input_side: Neighbours | None = None) -> dict[str, float]:
+    """:func:`compute_all`, reusing ``input_side`` = ``input_neighbours(original)`` when given."""
+    results = {"reconstruction_error": reconstruction_error(original, projected)}
+    if active is not None:
+        results["lossy_fraction"] = lossy_fraction(active, original.shape[1])
+    results["collapse_fraction"] = collapse_fraction(original, embedded)
+    results["neighbor_preservation"] = neighbor_preservation(original, projected, input_side=input_side)
+    return results
 
 
 def compute_all(original: np.ndarray, t: np.ndarray, embedded: np.ndarray, projected: np.ndarray,
                 active: np.ndarray | None) -> dict[str, float]:
     """Every metric that applies; a metric the transform gives no data for is absent."""
-    results = {"reconstruction_error": reconstruction_error(original, projected)}
-    if active is not None:
-        results["lossy_fraction"] = float(np.mean(lossy_mask(active, original.shape[1])))
-    return results
+    return measure(original, embedded, projected, active)
+
+
+# -- helpers: grouping equal rows by hash, nearest groups, adjacent grid cells -------------------
+
+_CHUNK = 1 << 15  # rows per block, so the (N, n) integer keys never exist all at once
+
+
+@lru_cache(maxsize=None)
+def _multipliers(n: int) -> np.ndarray:
+    """(n, 2) fixed odd 64-bit multipliers: two independent multilinear hashes of a row."""
+    multipliers = np.random.default_rng(0x5EED).integers(-2**63, 2**63 - 1, size=(n, 2), dtype=np.int64) | 1
+    multipliers.setflags(write=False)
+    return multipliers
+
+
+@lru_cache(maxsize=None)
+def _rotation(n: int) -> np.ndarray:
+    """(n, 3) fixed orthonormal columns: a random rotation of Rⁿ onto 3 coordinates."""
+    basis = np.linalg.qr(np.random.default_rng(0x5EED).standard_normal((n, 3)))[0]
+    basis.setflags(write=False)
+    return basis
+
+
+def _blocks(count: int):
+    return (slice(start, start + _CHUNK) for start in range(0, count, _CHUNK))
+
+
+def _blockwise_spread(values: np.ndarray) -> float:
+    """:func:`rms_spread` without (N, n) temporaries: sums of squares about the first row."""
+    origin, total, squares = values[0], np.zeros(values.shape[1]), 0.0
+    for block in _blocks(len(values)):
+        shifted = values[block] - origin
+        total += shifted.sum(axis=0)
+        squares += float(np.einsum("ij,ij->", shifted, shifted))
+    mean = total / len(values)
+    return float(np.sqrt(max(squares / len(values) - mean @ mean, 0.0)))
+
+
+def _cell_hashes(values: np.ndarray, step: float) -> tuple[np.ndarray, np.ndarray]:
+    """Grid keys ``rint(values / step)`` of each row, never all at once: their (N, 2) int64 hashes
+    (wrap-around arithmetic) and (N, ≤3) float coordinates for the neighbour search — the keys
+    themselves when n ≤ 3, else the keys rotated to 3-D."""
+    n = values.shape[1]
+    multipliers = _multipliers(n)
+    basis = None if n <= 3 else _rotation(n)
+    hashes = np.empty((len(values), 2), dtype=np.int64)
+    reduced = np.empty((len(values), min(n, 3)))
+    for block in _blocks(len(values)):
+        keys = np.rint(values[block] / step).clip(-2.0**62, 2.0**62)
+        hashes[block] = keys.astype(np.int64) @ multipliers
+        reduced[block] = keys if basis is None else keys @ basis
+    return hashes, reduced
+
+
+def _exact_hashes(values: np.ndarray) -> np.ndarray:
+    """(N, 2) int64 hashes of the rows' exact float bits (−0.0 counted as 0.0)."""
+    bits = np.ascontiguousarray(values + 0.0).view(np.int64)
+    return bits @ _multipliers(values.shape[1])
+
+
+def _group(hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Group rows with equal hash pairs: (order sorting rows by group, index order within a group;
+    group starts in it; first member of each group). Equal rows always share a group; unequal
+    rows share one only if both 64-bit hashes collide (≈ 2⁻¹²⁸ per pair)."""
+    order = np.argsort(hashes[:, 0], kind="stable")
+    first, second = hashes[order, 0], hashes[order, 1]
+    same_first = first[1:] == first[:-1]
+    if np.any(same_first & (second[1:] != second[:-1])):  # first hashes collide: sort by both
+        order = np.lexsort((hashes[:, 1], hashes[:, 0]))
+        first, second = hashes[order, 0], hashes[order, 1]
+        same_first = first[1:] == first[:-1]
+    new = np.ones(len(order), dtype=bool)
+    new[1:] = ~same_first | (second[1:] != second[:-1])
+    starts = np.flatnonzero(new)
+    return order, starts, order[starts]
+
+
+def _nearest_groups(rows: np.ndarray, own: np.ndarray, count: int) -> np.ndarray:
+    """(Q, count) indices of the ``count`` distinct rows nearest to ``rows[own]``, ``own`` first
+    (also if another row's distance underflows to 0, as for rows 1e-170 apart)."""
+    _, near = cKDTree(rows, balanced_tree=False, compact_nodes=False).query(rows[own], k=count)
+    near = near.reshape(len(own), count)
+    for row in np.flatnonzero(near[:, 0] != own):  # rare: keep the others in order, own first
+        near[row] = np.concatenate([own[row:row + 1], near[row][near[row] != own[row]]])[:count]
+    return near
+
+
+def _candidate_pairs(reduced: np.ndarray, n: int) -> np.ndarray:
+    """(P, 2) pairs of cells that may be adjacent (keys differ by ≤ 1 everywhere): L2 ≤ √n.
+    Exact when n ≤ 3 (integer keys); for n > 3 a superset, as the rotation to 3-D shrinks no
+    distance. L2 because cKDTree answers it faster than L∞."""
+    tree = cKDTree(reduced, balanced_tree=False, compact_nodes=False)
+    return tree.query_pairs(np.sqrt(n) * (1 + 1e-9), output_type="ndarray")

@@ -1,0 +1,136 @@
+"""The page's tabs: three views, the paper's Figure 1, the sweep over n. Streamlit UI code.
+
+Each ``*_tab`` function draws one tab from an already validated configuration; computing goes
+through the cached engine calls in :mod:`explorer.ui`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from explorer import metrics as metric_info
+from explorer.charts import Colouring, figure1_grid, scatter, sweep_chart
+from explorer.pipeline import Exploration
+from explorer.projection import view_embedding
+from explorer.ui import cached_explore, cached_sweep, parse_n_list, show_chart
+
+LOST_KEPT = (("kept", "lost"), ("#b8c4d6", "#d62728"))
+# URL keys of the tabs' own controls: valid in a link even while their tab is closed.
+TAB_KEYS = {"tab", "colour", "view3d", "units", "figure1.n", "sweep.n", "sweep.seeds", "sweep.points"}
+
+
+def point_colouring(result: Exploration, mode: str) -> Colouring:
+    """Colour by t (viridis), or grey = kept / red = lost (fewer than d active units)."""
+    if mode == "lost / kept" and result.active is not None:
+        lost = metric_info.lossy_mask(result.active, result.d)
+        return Colouring.by_category(np.where(lost, "lost", "kept"), "point", *LOST_KEPT)
+    return Colouring.by_value(result.t, "t")
+
+
+def metrics_row(values: dict[str, float]) -> None:
+    """One ``st.metric`` per measurement, with its one-line explanation as hover help."""
+    for column, (name, value) in zip(st.columns(len(values)), values.items()):
+        column.metric(metric_info.METRIC_LABELS.get(name, name), f"{value:.3g}",
+                      help=metric_info.METRIC_HELP.get(name))
+
+
+def three_views_tab(result: Exploration, manifold_label: str) -> None:
+    """Original, projected back and embedded, side by side, sharing one colour scale."""
+    options = st.columns([1, 1, 2])
+    modes = ["t"] + (["lost / kept"] if result.active is not None else [])
+    mode = options[0].radio("Colour by", modes, horizontal=True, key="colour", bind="query-params",
+                            help="t: position along the manifold. lost / kept: red where fewer than d "
+                                 "units are active, so the layer cannot be inverted there")
+    colouring = point_colouring(result, mode)
+
+    projection = {}
+    if result.n > 3:
+        method = options[1].radio("3-D view of Rⁿ", ["PCA", "coordinates"], horizontal=True, key="view3d",
+                                  bind="query-params", help="PCA: the three directions of largest variance. "
+                                                            "coordinates: three units of your choice")
+        projection["method"] = method.lower()
+        if method == "coordinates":
+            units = options[2].multiselect(f"Units (of {result.n})", list(range(1, result.n + 1)),
+                                           default=[1, 2, 3], max_selections=3, key="units", bind="query-params")
+            projection["coordinates"] = tuple(unit - 1 for unit in units)
+
+    axes = tuple(f"x{'₁₂₃'[i]}" for i in range(result.d))
+    space = f"R{'²³'[result.d - 2]}"
+    left, middle, right = st.columns(3)
+    with left:
+        show_chart(scatter(result.original, colouring, f"Original X in {space}", axes, legend=False,
+                           subtitle=f"{manifold_label}, {result.n_points:,} points"))
+    with middle:
+        show_chart(scatter(result.projected, colouring, f"Projected back X' in {space}", axes, legend=False,
+                           subtitle=f"n = {result.n}, {result.transform_params.get('activation', result.transform)}"))
+    with right:
+        try:
+            view = view_embedding(result.embedded, **projection)
+        except ValueError as error:
+            st.info(str(error))
+        else:
+            show_chart(scatter(view.points, colouring, f"Embedded Y in Rⁿ, n = {result.n}", view.axes,
+                               subtitle=view.note))
+    metrics_row(result.metrics)
+
+
+def figure1_tab(config: dict, width_param) -> None:
+    """The paper's Figure 1: the input, then the projected-back result for several n, measured."""
+    if width_param is None:
+        st.info(f"Transform '{config['transform']}' has no width parameter n, so there is no Figure 1 to draw.")
+        return
+    text = st.text_input("Embedding widths n", "2, 3, 5, 15, 30", key="figure1.n", bind="query-params",
+                         help="Comma-separated widths, one panel each (at most 8)")
+    try:
+        n_values = parse_n_list(text, width_param, limit=8)
+    except ValueError as error:
+        st.error(str(error))
+        return
+    panels = []
+    for n in n_values:
+        params = {**config["transform_params"], "n": n}
+        try:
+            panels.append((n, cached_explore(**{**config, "transform_params": params})))
+        except ValueError as error:
+            st.error(f"n = {n}: {error}")
+            return
+    first = panels[0][1]
+    if first.d == 3:
+        st.caption("Knots live in R³: each panel shows them from above, on the (x₁, x₂) plane.")
+    show_chart(figure1_grid(first.original, first.t, [(n, r.projected, r.metrics) for n, r in panels]))
+
+
+def sweep_tab(config: dict, width_param) -> None:
+    """Measured information loss against n, mean and band over seeds, with the theory curve."""
+    if width_param is None:
+        st.info(f"Transform '{config['transform']}' has no width parameter n to sweep.")
+        return
+    left, middle, right = st.columns([2, 1, 1])
+    text = left.text_input("Widths n", "1, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30", key="sweep.n", bind="query-params",
+                           help="Comma-separated widths (at most 40)")
+    seeds = middle.slider("Seeds", 1, 50, 20, key="sweep.seeds", bind="query-params",
+                          help="Random matrices per n: seeds seed, seed + 1, …")
+    n_points = right.select_slider("Points per run", [500, 1000, 2000, 5000, 10000], 2000, key="sweep.points",
+                                   bind="query-params")
+    try:
+        n_values = parse_n_list(text, width_param, limit=40)
+    except ValueError as error:
+        st.error(str(error))
+        return
+    bar = st.progress(0.0, text="Sweeping…")
+    try:
+        table = cached_sweep(config["manifold"], config["transform"], tuple(n_values),
+                             tuple(range(config["seed"], config["seed"] + seeds)), n_points, config["noise"],
+                             config["manifold_params"], config["transform_params"],
+                             _progress=lambda done: bar.progress(done, text=f"Sweeping… {done:.0%}"))
+    except ValueError as error:
+        st.error(str(error))
+        return
+    finally:
+        bar.empty()
+    show_chart(sweep_chart(table))
+    st.download_button("Download table (CSV)", table.to_csv(index=False), "sweep.csv", "text/csv",
+                       icon=":material/download:")
+    with st.expander("Table"):
+        st.dataframe(table, hide_index=True)

@@ -1,0 +1,127 @@
+"""Streamlit UI helpers: widgets derived from :class:`~explorer.plugins.Param` declarations.
+
+The only engine module that imports Streamlit. Each widget's key is its URL query parameter
+(``bind="query-params"``): ``<plugin>.<param>`` for plugin params, the bare name for the engine's.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from explorer.links import ignored_values
+from explorer.pipeline import Exploration, explore
+from explorer.plugins import Param
+from explorer.sweep import sweep
+
+
+def param_widget(key: str, label: str, param: Param, container: Any = st) -> Any:
+    """Draw the widget ``param`` calls for (choices → select box, bool → checkbox, bounded number →
+    slider, otherwise a number input) and return its value."""
+    common = dict(key=key, help=param.help or None, bind="query-params")
+    if param.kind == "choice":
+        return container.selectbox(label, param.choices, index=param.choices.index(param.default), **common)
+    if param.kind == "bool":
+        return container.checkbox(label, value=param.default, **common)
+    cast = int if param.kind == "int" else float
+    step = cast(param.step) if param.step is not None else (1 if cast is int else None)
+    bounds = dict(min_value=cast(param.min) if param.min is not None else None,
+                  max_value=cast(param.max) if param.max is not None else None)
+    if param.bounded and (param.max - param.min) / (param.step or 1) <= 1000:
+        return container.slider(label, value=cast(param.default), step=step, **bounds, **common)
+    return container.number_input(label, value=cast(param.default), step=step, **bounds, **common)
+
+
+def param_widgets(prefix: str, params: Mapping[str, Param], container: Any = st) -> dict[str, Any]:
+    """One widget per declared param, keyed ``<prefix>.<name>``; returns name → value."""
+    return {name: param_widget(f"{prefix}.{name}", name.replace("_", " "), param, container)
+            for name, param in params.items()}
+
+
+def show_chart(figure: Any, **kwargs: Any) -> Any:
+    """Draw an Altair chart or a Plotly figure, whichever ``figure`` is."""
+    if isinstance(figure, go.Figure):
+        return st.plotly_chart(figure, **kwargs)
+    return st.altair_chart(figure, width="content", **kwargs)  # stretching would break equal aspect
+
+
+def plugin_select(label: str, registry: Any, key: str, default: str, container: Any = st) -> str:
+    """Select box of a registry's plugins, showing labels, with the plugin's *name* in the URL.
+
+    ``bind="query-params"`` would put the displayed label in the URL; links carry slugs, so this
+    one widget syncs by hand: read ``?<key>=<name>`` once per session, write it back on change.
+    """
+    names = registry.names()
+    if key not in st.session_state:
+        requested = st.query_params.get(key)
+        st.session_state[key] = requested if requested in names else (default if default in names else names[0])
+    elif st.session_state[key] not in names:  # its plugin vanished (file removed): fall back
+        st.session_state[key] = default if default in names else names[0]
+    name = container.selectbox(label, names, key=key, format_func=lambda slug: registry[slug].label)
+    if name == default:
+        st.query_params.pop(key, None)
+    else:
+        st.query_params[key] = name
+    return name
+
+
+def parse_n_list(text: str, width: Param, limit: int) -> list[int]:
+    """``"2, 3, 5"`` → ``[2, 3, 5]``, each checked against the transform's ``n`` declaration."""
+    parts = [part.strip() for part in str(text).replace(";", ",").split(",") if part.strip()]
+    if not parts:
+        raise ValueError("enter at least one width n, e.g. 2, 3, 5, 15, 30")
+    if len(parts) > limit:
+        raise ValueError(f"at most {limit} widths, got {len(parts)}")
+    values = []
+    for part in parts:
+        try:
+            number = float(part)
+        except ValueError:
+            raise ValueError(f"{part!r} is not a number; enter widths like 2, 3, 5, 15, 30") from None
+        values.append(width.validate(number, "n"))
+    return list(dict.fromkeys(values))
+
+
+@st.cache_data(max_entries=64, show_spinner="Computing…")
+def cached_explore(manifold: str, transform: str, n_points: int, seed: int, noise: float,
+                   manifold_params: dict, transform_params: dict) -> Exploration:
+    """:func:`explorer.explore`, cached per configuration (a rerun that changes nothing recomputes nothing)."""
+    return explore(manifold, transform, n_points=n_points, seed=seed, noise=noise,
+                   manifold_params=manifold_params, transform_params=transform_params)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def cached_sweep(manifold: str, transform: str, n_values: tuple[int, ...], seeds: tuple[int, ...], n_points: int,
+                 noise: float, manifold_params: dict, transform_params: dict, _progress=None):
+    """:func:`explorer.sweep`, cached; ``_progress`` (not part of the cache key) gets the done fraction."""
+    return sweep(manifold, transform, n_values=list(n_values), seeds=list(seeds), n_points=n_points, noise=noise,
+                 manifold_params=manifold_params, transform_params=transform_params, progress=_progress)
+
+
+_LINK = "_link_requested"
+_LINK_NOTES = "_link_ignored"
+
+
+def remember_link() -> None:
+    """On a session's first run, keep what its link asked for (key → values) to check it later."""
+    if _LINK not in st.session_state:
+        st.session_state[_LINK] = {key: st.query_params.get_all(key) for key in st.query_params}
+
+
+def report_link(container: Any, declarations: Mapping[str, Param], known: set[str]) -> None:
+    """Say, in ``container``, which values of the opening link were not used (until dismissed).
+
+    Run after every widget is drawn: it compares the link with the widgets' values.
+    """
+    requested = st.session_state.get(_LINK)
+    if requested is not None and _LINK_NOTES not in st.session_state:
+        shown = {key: st.session_state[key] for key in requested if key in st.session_state}
+        st.session_state[_LINK_NOTES] = ignored_values(requested, shown, declarations, known)
+    notes = st.session_state.get(_LINK_NOTES)
+    if notes:
+        with container:
+            st.warning("Some values in the link were not used:\n" + "\n".join(f"- {line}" for line in notes),
+                       icon=":material/link_off:")
+            st.button("Dismiss", key="_dismiss_link", on_click=lambda: st.session_state.update({_LINK_NOTES: []}))

@@ -1,0 +1,93 @@
+"""Helpers for AppTest page tests: run the page, read back the data its charts were given."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+from streamlit.testing.v1 import AppTest
+
+APP = Path(__file__).resolve().parent.parent / "streamlit_app.py"
+
+
+def run_page(query: dict[str, str] | None = None, timeout: float = 120) -> AppTest:
+    """Load the page (optionally as opened from a link with ``query``) and run it once."""
+    app = AppTest.from_file(str(APP), default_timeout=timeout)
+    for key, value in (query or {}).items():
+        app.query_params[key] = value
+    return app.run()
+
+
+def assert_healthy(app: AppTest) -> None:
+    assert not app.exception, [e.value for e in app.exception]
+    assert not app.error, [e.value for e in app.error]
+
+
+def widget(app: AppTest, key: str):
+    """The widget whose key (= URL parameter) is ``key``, wherever it is on the page."""
+    for kind in ("selectbox", "slider", "number_input", "checkbox", "radio", "multiselect"):
+        for element in getattr(app, kind):
+            if element.key == key:
+                return element
+    raise KeyError(f"no widget with key {key!r}")
+
+
+def vega_charts(app: AppTest, root=None) -> list:
+    return list((root or app).get("vega_lite_chart"))
+
+
+def plotly_charts(app: AppTest, root=None) -> list:
+    return list((root or app).get("plotly_chart"))
+
+
+def vega_data(chart) -> pd.DataFrame:
+    """The dataset a Vega-Lite chart element was sent (Arrow IPC), as a DataFrame."""
+    datasets = list(chart.proto.datasets)
+    assert len(datasets) == 1, f"expected one dataset, got {len(datasets)}"
+    return pa.ipc.open_stream(datasets[0].data.data).read_all().to_pandas()
+
+
+def vega_datasets(chart) -> dict[str, pd.DataFrame]:
+    """Every named dataset of a (concatenated / faceted) Vega-Lite chart element."""
+    return {d.name: pa.ipc.open_stream(d.data.data).read_all().to_pandas() for d in chart.proto.datasets}
+
+
+def vega_spec(chart) -> dict:
+    return json.loads(chart.proto.spec)
+
+
+def plotly_figure(chart) -> dict:
+    return json.loads(chart.proto.spec)
+
+
+def plotly_array(value) -> np.ndarray:
+    """Decode a Plotly JSON array: a plain list or ``{"dtype": ..., "bdata": base64}``."""
+    if isinstance(value, dict) and "bdata" in value:
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+    return np.asarray(value)
+
+
+def plotly_points(chart) -> np.ndarray:
+    """(N, 3) coordinates of the first 3-D scatter trace."""
+    trace = plotly_figure(chart)["data"][0]
+    return np.column_stack([plotly_array(trace[axis]) for axis in "xyz"])
+
+
+def capture_downloads(monkeypatch) -> dict[str, bytes]:
+    """Record every file the page offers for download: {file name: bytes}."""
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    captured: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def recording(self, path_or_data, mimetype, kind, filename=None):
+        data = path_or_data.encode() if isinstance(path_or_data, str) else bytes(path_or_data)
+        captured[filename or mimetype] = data
+        return original(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", recording)
+    return captured
