@@ -98,9 +98,11 @@ def scatter_3d(points: np.ndarray, colouring: Colouring, title: str, axes: tuple
     ))
     heading = f"{title}<br><sup>{subtitle}</sup>" if subtitle else title
     figure.update_layout(
-        title=dict(text=heading, font=dict(size=13)), height=size + 80, margin=dict(l=0, r=0, t=50, b=0),
+        title=dict(text=heading, font=dict(size=13), x=0.01, xanchor="left", yref="container", y=0.96,
+                   yanchor="top"),
+        height=size + 80, margin=dict(l=10, r=10, t=50, b=10),
         scene=dict(aspectmode=aspect, xaxis_title=axes[0], yaxis_title=axes[1], zaxis_title=axes[2],
-                   camera=dict(eye=dict(x=1.6, y=1.6, z=1.1))),
+                   camera=dict(eye=dict(x=1.6, y=1.6, z=1.0)), domain=dict(x=[0, 1], y=[0, 1])),
         showlegend=False,
     )
     return figure
@@ -174,3 +176,20 @@ def sweep_chart(table: pd.DataFrame) -> alt.FacetChart:
         .properties(title=alt.Title("Measured over seeds (line: mean, band: 10th–90th percentile); "
                                     "dashed red: theory for ReLU with Gaussian T", fontSize=12))
     )
+
+
+def three_views_static(original: np.ndarray, projected: np.ndarray, embedded_view: np.ndarray,
+                       embedded_axes: tuple[str, ...], colouring: Colouring, titles: tuple[str, str, str],
+                       note: str) -> alt.HConcatChart:
+    """The three views as one flat figure for export (SVG/PNG): original and projected (N, d) on
+    their (x₁, x₂) plane, the embedding (N, k) on its first two axes. Square, equal-aspect panels."""
+    plane = " on the (x₁, x₂) plane" if original.shape[1] == 3 else ""
+    panels = [
+        scatter_2d(original[:, :2], colouring, titles[0], subtitle=plane.strip(), legend=False),
+        scatter_2d(projected[:, :2], colouring, titles[1], subtitle=plane.strip(), legend=False),
+    ]
+    if embedded_view.shape[1] >= 2:
+        panels.append(scatter_2d(embedded_view[:, :2], colouring, titles[2], axes=embedded_axes[:2], subtitle=note))
+    else:
+        panels.append(scatter(embedded_view, colouring, titles[2], embedded_axes, subtitle=note))
+    return alt.hconcat(*panels).resolve_scale(x="independent", y="independent")

@@ -10,10 +10,11 @@ import numpy as np
 import streamlit as st
 
 from explorer import metrics as metric_info
-from explorer.charts import Colouring, figure1_grid, scatter, sweep_chart
+from explorer import export
+from explorer.charts import Colouring, scatter, sweep_chart, three_views_static
 from explorer.pipeline import Exploration
 from explorer.projection import view_embedding
-from explorer.ui import cached_explore, cached_sweep, parse_n_list, show_chart
+from explorer.ui import cached_explore, cached_sweep, downloads, parse_n_list, show_chart
 
 LOST_KEPT = (("kept", "lost"), ("#b8c4d6", "#d62728"))
 # URL keys of the tabs' own controls: valid in a link even while their tab is closed.
@@ -28,11 +29,19 @@ def point_colouring(result: Exploration, mode: str) -> Colouring:
     return Colouring.by_value(result.t, "t")
 
 
-def metrics_row(values: dict[str, float]) -> None:
-    """One ``st.metric`` per measurement, with its one-line explanation as hover help."""
-    for column, (name, value) in zip(st.columns(len(values)), values.items()):
+def metrics_row(result: Exploration) -> None:
+    """One ``st.metric`` per measurement, with its one-line explanation as hover help; the lossy
+    fraction of the paper's layer also shows its theory (an average over random T)."""
+    for column, (name, value) in zip(st.columns(len(result.metrics)), result.metrics.items()):
         column.metric(metric_info.METRIC_LABELS.get(name, name), f"{value:.3g}",
                       help=metric_info.METRIC_HELP.get(name))
+        if name == "lossy_fraction" and is_paper_layer(result):
+            column.caption(f"theory, averaged over T: {metric_info.lossy_theory(result.n, result.d):.3g}")
+
+
+def is_paper_layer(result: Exploration) -> bool:
+    """ReLU through a Gaussian T: where lossy_theory applies."""
+    return result.transform == "relu" and result.transform_params.get("activation") == "relu"
 
 
 def three_views_tab(result: Exploration, manifold_label: str) -> None:
@@ -57,22 +66,36 @@ def three_views_tab(result: Exploration, manifold_label: str) -> None:
 
     axes = tuple(f"x{'₁₂₃'[i]}" for i in range(result.d))
     space = f"R{'²³'[result.d - 2]}"
+    titles = (f"Original X in {space}", f"Projected back X' in {space}", f"Embedded Y in Rⁿ, n = {result.n}")
+    try:
+        view = view_embedding(result.embedded, **projection)
+    except ValueError as error:
+        view = None
+        st.info(str(error))
     left, middle, right = st.columns(3)
     with left:
-        show_chart(scatter(result.original, colouring, f"Original X in {space}", axes, legend=False,
+        show_chart(scatter(result.original, colouring, titles[0], axes, legend=False,
                            subtitle=f"{manifold_label}, {result.n_points:,} points"))
     with middle:
-        show_chart(scatter(result.projected, colouring, f"Projected back X' in {space}", axes, legend=False,
+        show_chart(scatter(result.projected, colouring, titles[1], axes, legend=False,
                            subtitle=f"n = {result.n}, {result.transform_params.get('activation', result.transform)}"))
-    with right:
-        try:
-            view = view_embedding(result.embedded, **projection)
-        except ValueError as error:
-            st.info(str(error))
-        else:
-            show_chart(scatter(view.points, colouring, f"Embedded Y in Rⁿ, n = {result.n}", view.axes,
-                               subtitle=view.note))
-    metrics_row(result.metrics)
+    if view is not None:
+        with right:
+            show_chart(scatter(view.points, colouring, titles[2], view.axes, subtitle=view.note))
+    metrics_row(result)
+    if view is not None:
+        downloads("three_views", {
+            "Points (CSV)": (lambda: export.points_csv(result), "points.csv", "text/csv"),
+            "Points (NPZ)": (lambda: export.points_npz(result), "points.npz", "application/octet-stream"),
+            **figure_downloads("three-views", lambda: three_views_static(
+                result.original, result.projected, view.points, view.axes, colouring, titles, view.note)),
+        })
+
+
+def figure_downloads(name: str, build_chart) -> dict:
+    """SVG and PNG entries for :func:`explorer.ui.downloads`, rendered only when clicked."""
+    return {"Figure (SVG)": (lambda: export.chart_svg(build_chart()), f"{name}.svg", "image/svg+xml"),
+            "Figure (PNG)": (lambda: export.chart_png(build_chart()), f"{name}.png", "image/png")}
 
 
 def figure1_tab(config: dict, width_param) -> None:
@@ -87,18 +110,18 @@ def figure1_tab(config: dict, width_param) -> None:
     except ValueError as error:
         st.error(str(error))
         return
-    panels = []
-    for n in n_values:
-        params = {**config["transform_params"], "n": n}
-        try:
-            panels.append((n, cached_explore(**{**config, "transform_params": params})))
-        except ValueError as error:
-            st.error(f"n = {n}: {error}")
-            return
-    first = panels[0][1]
-    if first.d == 3:
+    try:
+        runs = export.figure1_runs(config["manifold"], config["transform"], n_values, n_points=config["n_points"],
+                                   seed=config["seed"], noise=config["noise"],
+                                   manifold_params=config["manifold_params"],
+                                   transform_params=config["transform_params"], explore_fn=cached_explore)
+    except ValueError as error:
+        st.error(str(error))
+        return
+    if runs[0][1].d == 3:
         st.caption("Knots live in R³: each panel shows them from above, on the (x₁, x₂) plane.")
-    show_chart(figure1_grid(first.original, first.t, [(n, r.projected, r.metrics) for n, r in panels]))
+    show_chart(export.figure1_from_runs(runs))
+    downloads("figure1", figure_downloads("figure1", lambda: export.figure1_from_runs(runs)))
 
 
 def sweep_tab(config: dict, width_param) -> None:

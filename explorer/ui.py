@@ -125,3 +125,11 @@ def report_link(container: Any, declarations: Mapping[str, Param], known: set[st
             st.warning("Some values in the link were not used:\n" + "\n".join(f"- {line}" for line in notes),
                        icon=":material/link_off:")
             st.button("Dismiss", key="_dismiss_link", on_click=lambda: st.session_state.update({_LINK_NOTES: []}))
+
+
+def downloads(key: str, files: Mapping[str, tuple]) -> None:
+    """A row of download buttons, ``label → (make_bytes, file name, MIME type)``; each file is
+    made only when its button is clicked (Streamlit's deferred download)."""
+    for column, (label, (make, file_name, mime)) in zip(st.columns(len(files) + 2), files.items()):
+        column.download_button(label, make, file_name, mime, key=f"{key}.{file_name}",
+                               icon=":material/download:", on_click="ignore", width="stretch")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -77,17 +78,25 @@ def plotly_points(chart) -> np.ndarray:
     return np.column_stack([plotly_array(trace[axis]) for axis in "xyz"])
 
 
-def capture_downloads(monkeypatch) -> dict[str, bytes]:
-    """Record every file the page offers for download: {file name: bytes}."""
+def capture_downloads(monkeypatch) -> dict[str, Any]:
+    """Record every file the page offers for download: {file name: bytes, or for a deferred
+    download (made on click) the function that makes them}."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
     from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
-    captured: dict[str, bytes] = {}
+    captured: dict[str, Any] = {}
     original = MemoryMediaFileStorage.load_and_get_id
+    original_deferred = MediaFileManager.add_deferred
 
     def recording(self, path_or_data, mimetype, kind, filename=None):
         data = path_or_data.encode() if isinstance(path_or_data, str) else bytes(path_or_data)
         captured[filename or mimetype] = data
         return original(self, path_or_data, mimetype, kind, filename)
 
+    def recording_deferred(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        captured[file_name or mimetype] = data_callable
+        return original_deferred(self, data_callable, mimetype, coordinates, file_name=file_name, **kwargs)
+
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", recording)
+    monkeypatch.setattr(MediaFileManager, "add_deferred", recording_deferred)
     return captured
