@@ -15,6 +15,7 @@ import numpy as np
 
 from explorer.charts import figure1_grid
 from explorer.pipeline import Exploration, explore
+from explorer.sampling import display_rows
 
 CSV_FORMAT = "%.17g"  # 17 significant digits: every float64 reads back bit-identical
 
@@ -119,10 +120,15 @@ def figure1_runs(manifold: str, transform: str, n_values: Iterable[int], *, n_po
     return runs
 
 
-def figure1_from_runs(runs: list[tuple[int, Exploration]]) -> alt.ConcatChart:
-    """The grid of :func:`explorer.charts.figure1_grid`: the input, then X' (N, d) per ``(n, run)``."""
+def figure1_from_runs(runs: list[tuple[int, Exploration]], cap: int | None = None) -> alt.ConcatChart:
+    """The grid of :func:`explorer.charts.figure1_grid`: the input, then X' (N, d) per ``(n, run)``.
+
+    ``cap``: draw at most this many points per panel (an even stride along t; titles keep the
+    metrics of all points)."""
     first = runs[0][1]
-    return figure1_grid(first.original, first.t, [(n, run.projected, run.metrics) for n, run in runs])
+    rows = display_rows(first.t, cap) if cap else slice(None)
+    return figure1_grid(first.original[rows], first.t[rows],
+                        [(n, run.projected[rows], run.metrics) for n, run in runs])
 
 
 def figure1_chart(manifold: str, transform: str, n_values: Iterable[int], n_points: int = 5000, seed: int = 0,

@@ -6,26 +6,35 @@ through the cached engine calls in :mod:`explorer.ui`.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import streamlit as st
 
 from explorer import metrics as metric_info
 from explorer import export
-from explorer.charts import Colouring, scatter, sweep_chart, three_views_static
+from explorer.charts import scatter, sweep_chart, three_views_static
+from explorer.colouring import Colouring
 from explorer.pipeline import Exploration
+from explorer.plugins import Param
 from explorer.projection import view_embedding
-from explorer.ui import cached_explore, cached_sweep, downloads, parse_n_list, show_chart
+from explorer.sampling import DISPLAY_CAP, display_rows
+from explorer.ui import cached_explore, cached_sweep, downloads, param_widget, parse_n_list, show_chart
 
+FIGURE1_CAP = 10_000  # points drawn per Figure-1 panel
 LOST_KEPT = (("kept", "lost"), ("#b8c4d6", "#d62728"))
 # URL keys of the tabs' own controls: valid in a link even while their tab is closed.
-TAB_KEYS = {"tab", "colour", "view3d", "units", "figure1.n", "sweep.n", "sweep.seeds", "sweep.points"}
+TAB_KEYS = {"tab", "colour", "view3d", "units", "display", "figure1.n", "sweep.n", "sweep.seeds", "sweep.points"}
+DISPLAY = Param(DISPLAY_CAP, min=1_000, max=200_000, step=1_000,
+                help="At most this many points are drawn per view (an even stride along t); "
+                     "every computation and metric uses all points")
 
 
 def point_colouring(result: Exploration, mode: str) -> Colouring:
     """Colour by t (viridis), or grey = kept / red = lost (fewer than d active units)."""
     if mode == "lost / kept" and result.active is not None:
         lost = metric_info.lossy_mask(result.active, result.d)
-        return Colouring.by_category(np.where(lost, "lost", "kept"), "point", *LOST_KEPT)
+        return Colouring.by_category(lost, "point", *LOST_KEPT)
     return Colouring.by_value(result.t, "t")
 
 
@@ -46,7 +55,7 @@ def is_paper_layer(result: Exploration) -> bool:
 
 def three_views_tab(result: Exploration, manifold_label: str) -> None:
     """Original, projected back and embedded, side by side, sharing one colour scale."""
-    options = st.columns([1, 1, 2])
+    options = st.columns([1, 1, 1, 1])
     modes = ["t"] + (["lost / kept"] if result.active is not None else [])
     mode = options[0].radio("Colour by", modes, horizontal=True, key="colour", bind="query-params",
                             help="t: position along the manifold. lost / kept: red where fewer than d "
@@ -63,21 +72,28 @@ def three_views_tab(result: Exploration, manifold_label: str) -> None:
             units = options[2].multiselect(f"Units (of {result.n})", list(range(1, result.n + 1)),
                                            default=[1, 2, 3], max_selections=3, key="units", bind="query-params")
             projection["coordinates"] = tuple(unit - 1 for unit in units)
+    with options[3]:
+        rows = display_rows(result.t, param_widget("display", "points drawn per view", DISPLAY))
+    shown = sample(result, rows)
+    colouring = colouring.take(rows)
+    if len(rows) < result.n_points:
+        st.caption(f"Drawing {len(rows):,} of {result.n_points:,} points in each view (an even stride along t); "
+                   "metrics and downloads use all of them.")
 
     axes = tuple(f"x{'₁₂₃'[i]}" for i in range(result.d))
     space = f"R{'²³'[result.d - 2]}"
     titles = (f"Original X in {space}", f"Projected back X' in {space}", f"Embedded Y in Rⁿ, n = {result.n}")
     try:
-        view = view_embedding(result.embedded, **projection)
+        view = view_embedding(shown.embedded, **projection)
     except ValueError as error:
         view = None
         st.info(str(error))
     left, middle, right = st.columns(3)
     with left:
-        show_chart(scatter(result.original, colouring, titles[0], axes, legend=False,
+        show_chart(scatter(shown.original, colouring, titles[0], axes, legend=False,
                            subtitle=f"{manifold_label}, {result.n_points:,} points"))
     with middle:
-        show_chart(scatter(result.projected, colouring, titles[1], axes, legend=False,
+        show_chart(scatter(shown.projected, colouring, titles[1], axes, legend=False,
                            subtitle=f"n = {result.n}, {result.transform_params.get('activation', result.transform)}"))
     if view is not None:
         with right:
@@ -88,8 +104,16 @@ def three_views_tab(result: Exploration, manifold_label: str) -> None:
             "Points (CSV)": (lambda: export.points_csv(result), "points.csv", "text/csv"),
             "Points (NPZ)": (lambda: export.points_npz(result), "points.npz", "application/octet-stream"),
             **figure_downloads("three-views", lambda: three_views_static(
-                result.original, result.projected, view.points, view.axes, colouring, titles, view.note)),
+                shown.original, shown.projected, view.points, view.axes, colouring, titles, view.note)),
         })
+
+
+def sample(result: Exploration, rows: np.ndarray):
+    """The rows of ``result`` a view draws: original, projected (len(rows), d), embedded (len(rows), n)."""
+    if len(rows) == result.n_points:
+        return result
+    return SimpleNamespace(original=result.original[rows], projected=result.projected[rows],
+                           embedded=result.embedded[rows])
 
 
 def figure_downloads(name: str, build_chart) -> dict:
@@ -120,8 +144,11 @@ def figure1_tab(config: dict, width_param) -> None:
         return
     if runs[0][1].d == 3:
         st.caption("Knots live in R³: each panel shows them from above, on the (x₁, x₂) plane.")
-    show_chart(export.figure1_from_runs(runs))
-    downloads("figure1", figure_downloads("figure1", lambda: export.figure1_from_runs(runs)))
+    if config["n_points"] > FIGURE1_CAP:
+        st.caption(f"Each panel draws {FIGURE1_CAP:,} of the {config['n_points']:,} points (an even stride "
+                   "along t); the measurements in the titles use all of them.")
+    show_chart(export.figure1_from_runs(runs, FIGURE1_CAP))
+    downloads("figure1", figure_downloads("figure1", lambda: export.figure1_from_runs(runs, FIGURE1_CAP)))
 
 
 def sweep_tab(config: dict, width_param) -> None:

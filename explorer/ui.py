@@ -84,10 +84,13 @@ def parse_n_list(text: str, width: Param, limit: int) -> list[int]:
     return list(dict.fromkeys(values))
 
 
-@st.cache_data(max_entries=64, show_spinner="Computing…")
+# cache_resource, not cache_data: an Exploration's arrays are read-only, so every rerun and session
+# can share one object instead of unpickling a copy (hundreds of MB at a million points).
+@st.cache_resource(max_entries=8, show_spinner="Computing…")
 def cached_explore(manifold: str, transform: str, n_points: int, seed: int, noise: float,
                    manifold_params: dict, transform_params: dict) -> Exploration:
-    """:func:`explorer.explore`, cached per configuration (a rerun that changes nothing recomputes nothing)."""
+    """:func:`explorer.explore`, cached per configuration: a rerun that changes only a view option
+    (colour, 3-D projection, points drawn) recomputes nothing."""
     return explore(manifold, transform, n_points=n_points, seed=seed, noise=noise,
                    manifold_params=manifold_params, transform_params=transform_params)
 

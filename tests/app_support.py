@@ -73,9 +73,24 @@ def plotly_array(value) -> np.ndarray:
 
 
 def plotly_points(chart) -> np.ndarray:
-    """(N, 3) coordinates of the first 3-D scatter trace."""
-    trace = plotly_figure(chart)["data"][0]
-    return np.column_stack([plotly_array(trace[axis]) for axis in "xyz"])
+    """(N, 3) coordinates of the first 3-D scatter trace, decoded from their uint16 codes with the
+    figure's ``meta`` (origin + code · scale)."""
+    figure = plotly_figure(chart)
+    codes = np.column_stack([plotly_array(figure["data"][0][axis]) for axis in "xyz"]).astype(np.float64)
+    meta = figure["layout"]["meta"]
+    return np.asarray(meta["origin"]) + codes * meta["scale"]
+
+
+def assert_plotly_points(chart, expected: np.ndarray) -> None:
+    """The chart's 3-D points equal ``expected`` (N, 3) to within half a coordinate code."""
+    half_code = plotly_figure(chart)["layout"]["meta"]["scale"] / 2 * (1 + 1e-6)
+    np.testing.assert_allclose(plotly_points(chart), expected, rtol=0, atol=half_code)
+
+
+def colour_codes(values: np.ndarray) -> np.ndarray:
+    """The uint8 colour codes the page sends for colour ``values`` (low → 0, high → 255)."""
+    values = np.asarray(values, dtype=np.float64)
+    return np.rint((values - values.min()) * (255 / np.ptp(values))).astype(np.uint8)
 
 
 def capture_downloads(monkeypatch) -> dict[str, Any]:

@@ -7,7 +7,7 @@ import pytest
 
 import manifolds
 import transforms
-from app_support import (assert_healthy, plotly_charts, plotly_figure, plotly_points, run_page,
+from app_support import (assert_healthy, assert_plotly_points, colour_codes, plotly_array, plotly_charts, plotly_figure, run_page,
                          vega_charts, vega_data, vega_spec, widget)
 from explorer import explore
 from explorer.metrics import METRIC_HELP, METRIC_LABELS, lossy_mask
@@ -37,7 +37,7 @@ def test_first_load_is_the_seed_posts_setup(default_page):
     phi = np.linspace(0, 8 * np.pi, 5000)
     np.testing.assert_allclose(original["x"], phi * np.cos(phi), **F32)
     np.testing.assert_allclose(original["y"], phi * np.sin(phi), **F32)
-    np.testing.assert_allclose(original["c"], phi, **F32)
+    np.testing.assert_array_equal(original["c"], colour_codes(phi))
 
 
 def test_views_show_the_engines_arrays(default_page):
@@ -46,18 +46,24 @@ def test_views_show_the_engines_arrays(default_page):
     projected = vega_data(projected_chart)
     np.testing.assert_allclose(projected[["x", "y"]].to_numpy(), expected.projected, **F32)
     (embedded_chart,) = plotly_charts(default_page)
-    np.testing.assert_allclose(plotly_points(embedded_chart), view_embedding(expected.embedded).points, **F32)
+    assert_plotly_points(embedded_chart, view_embedding(expected.embedded).points)
 
 
 def test_one_colour_scale_across_views(default_page):
-    t_range = [0.0, 8 * np.pi]
+    codes = colour_codes(np.linspace(0, 8 * np.pi, 5000))  # t = φ ∈ [0, 8π] → codes 0..255
     for chart in vega_charts(default_page):
-        scale = vega_spec(chart)["encoding"]["color"]["scale"]
-        assert scale["scheme"] == "viridis"
-        np.testing.assert_allclose(scale["domain"], t_range, rtol=1e-6)
-    marker = plotly_figure(plotly_charts(default_page)[0])["data"][0]["marker"]
+        np.testing.assert_array_equal(vega_data(chart)["c"], codes)
+        color = vega_spec(chart)["encoding"]["color"]
+        assert color["scale"] == {"scheme": "viridis", "domain": [0, 255]}
+    trace = plotly_figure(plotly_charts(default_page)[0])["data"][0]
+    np.testing.assert_array_equal(plotly_array(trace["marker"]["color"]), codes)
+    marker = trace["marker"]
     assert marker["colorscale"][0][1].lower() in ("#440154", "rgb(68,1,84)")  # viridis starts dark purple
-    np.testing.assert_allclose([marker["cmin"], marker["cmax"]], t_range, rtol=1e-6)
+    assert (marker["cmin"], marker["cmax"]) == (0, 255)
+    # The colour bar speaks in t: its ticks sit at the codes of round t values.
+    ticks = [float(text) for text in marker["colorbar"]["ticktext"]]
+    np.testing.assert_allclose(marker["colorbar"]["tickvals"], np.array(ticks) * 255 / (8 * np.pi))
+    assert ticks[0] == 0 and ticks[-1] > 20
 
 
 def test_two_d_views_have_equal_aspect(default_page):
@@ -89,8 +95,8 @@ def test_every_manifold_draws_from_the_page(name):
         np.testing.assert_allclose(vega_data(vega_charts(app)[0])[["x", "y"]], expected.original, **F32)
     else:
         original_chart, projected_chart, _ = plotly_charts(app)
-        np.testing.assert_allclose(plotly_points(original_chart), expected.original, **F32)
-        np.testing.assert_allclose(plotly_points(projected_chart), expected.projected, **F32)
+        assert_plotly_points(original_chart, expected.original)
+        assert_plotly_points(projected_chart, expected.projected)
         assert plotly_figure(original_chart)["layout"]["scene"]["aspectmode"] == "data"
 
 
@@ -115,8 +121,9 @@ def test_changing_a_param_redraws_with_new_data():
     app = run_page({"n_points": "1000"})
     widget(app, "spiral.turns").set_value(2.0).run()
     assert_healthy(app)
-    colour = vega_data(vega_charts(app)[0])["c"]
-    assert colour.max() == pytest.approx(4 * np.pi, rel=1e-6)
+    original = vega_data(vega_charts(app)[0])
+    phi = np.linspace(0, 4 * np.pi, 1000)  # two turns
+    np.testing.assert_allclose(original[["x", "y"]], np.column_stack([phi * np.cos(phi), phi * np.sin(phi)]), **F32)
 
 
 def test_new_random_matrix_button_draws_a_new_matrix():
@@ -135,7 +142,7 @@ def test_knot_with_n_above_three_offers_a_chosen_coordinates_view():
     assert_healthy(app)
     embedded_chart = plotly_charts(app)[2]
     expected = explore("trefoil", n_points=500).embedded
-    np.testing.assert_allclose(plotly_points(embedded_chart), expected[:, :3], **F32)
+    assert_plotly_points(embedded_chart, expected[:, :3])
 
 
 def test_lost_kept_colouring_marks_exactly_the_lossy_points():
@@ -145,7 +152,8 @@ def test_lost_kept_colouring_marks_exactly_the_lossy_points():
     lost = lossy_mask(expected.active, 2)
     assert 0 < lost.sum() < len(lost)
     for chart in vega_charts(app):
-        np.testing.assert_array_equal(vega_data(chart)["c"].to_numpy() == "lost", lost)
+        np.testing.assert_array_equal(vega_data(chart)["c"], lost.astype(np.uint8))  # 1 = lost
+        assert vega_spec(chart)["encoding"]["color"]["scale"]["range"][1] == "#d62728"  # red
 
 
 def test_plugin_error_is_shown_and_the_page_keeps_working():

@@ -16,9 +16,15 @@ F32 = dict(rtol=1e-5, atol=1e-4)
 
 
 def panels(chart) -> list[tuple[dict, pd.DataFrame]]:
-    """(spec, data) of each small multiple of a concatenated chart, in order."""
-    datasets = vega_datasets(chart)
-    return [(panel, datasets[panel["data"]["name"]]) for panel in vega_spec(chart)["concat"]]
+    """(spec, data) of each small multiple of the Figure-1 grid, in order. The grid sends one
+    dataset (one colour column ``c``, and ``x<i>``, ``y<i>`` per panel): each panel's x/y fields
+    pick its columns."""
+    (data,) = vega_datasets(chart).values()
+    result = []
+    for panel in vega_spec(chart)["concat"]:
+        x, y = panel["encoding"]["x"]["field"], panel["encoding"]["y"]["field"]
+        result.append((panel, data[[x, y, "c"]].set_axis(["x", "y", "c"], axis=1)))
+    return result
 
 
 def test_figure1_reproduces_the_paper_with_measurements():
