@@ -8,8 +8,10 @@ import manifolds
 import transforms
 from explorer.pipeline import ENGINE_PARAMS
 from explorer.plugins import Param
-from explorer.tabs import TAB_KEYS, figure1_tab, sweep_tab, three_views_tab
-from explorer.ui import (cached_explore, param_widget, param_widgets, plugin_select, remember_link,
+from explorer.guide import explanation, gallery
+from explorer.tabs import TAB_KEYS, figure1_tab, figure1_widths, sweep_tab
+from explorer.views_tab import three_views_tab
+from explorer.ui import (as_text, cached_explore, param_widget, param_widgets, plugin_select, remember_link,
                          report_link)
 
 st.set_page_config(page_title="Manifold Explorer", page_icon=":material/blur_on:", layout="wide")
@@ -21,6 +23,10 @@ st.caption(
 )
 remember_link()
 link_notice = st.container()
+with st.expander("Gallery: five states worth seeing", icon=":material/photo_library:"):
+    gallery()
+with st.expander("What am I looking at?", icon=":material/help:"):
+    explanation()
 
 
 # ---- Controls: every widget's key is its URL parameter -------------------------------------------
@@ -32,11 +38,14 @@ def new_random_matrix() -> None:
 
 with st.sidebar:
     for failure in manifolds.registry.errors + transforms.registry.errors:
-        st.warning(f"Plugin {failure.source} was not loaded — {failure.message}", icon=":material/warning:")
+        st.warning(as_text(f"Plugin {failure.source} was not loaded — {failure.message}"), icon=":material/warning:")
 
     st.header("Manifold")
     manifold = plugin_select("Manifold", manifolds.registry, "manifold", default="spiral")
     manifold_params = param_widgets(manifold, manifolds.registry[manifold].params)
+    if manifold == "uploaded":  # ---- your own points: file uploader (explorer/upload_ui.py) ----
+        from explorer.upload_ui import upload_sidebar
+        upload_sidebar(manifold_params)  # sets manifold_params["data"]
 
     st.header("Transform")
     transform = plugin_select("Transform", transforms.registry, "transform", default="relu")
@@ -61,12 +70,12 @@ width_param = transforms.registry[transform].params.get("n")
 try:
     result = cached_explore(**config)
 except ValueError as error:
-    st.error(str(error), icon=":material/error:")
+    st.error(as_text(error), icon=":material/error:")
 else:
     views, figure1, sweep = st.tabs(["Three views", "Figure 1", "Sweep over n"], key="tab", bind="query-params")
     if views.open:
         with views:
-            three_views_tab(result, manifolds.registry[manifold].label)
+            three_views_tab(result, manifolds.registry[manifold].label, figure1_widths(width_param))
     if figure1.open:
         with figure1:
             figure1_tab(config, width_param)

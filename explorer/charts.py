@@ -18,6 +18,7 @@ VIEW_SIZE = 300  # px; 2-D views are square so that equal axis spans mean equal 
 POINT_SIZE_2D = 6
 POINT_SIZE_3D = 2
 COORDINATE_LEVELS = 65535  # uint16 codes of 3-D coordinates
+UNSELECTED = "#d9d9d9"  # points outside a selection
 
 
 def square_domain(points: np.ndarray, padding: float = 0.05) -> tuple[list[float], list[float]]:
@@ -36,40 +37,52 @@ def scatter_2d(points: np.ndarray, colouring: Colouring, title: str, axes: tuple
     """
     data = pd.DataFrame({"x": points[:, 0].astype(np.float32), "y": points[:, 1].astype(np.float32),
                          "c": colouring.codes})
-    return _panel(alt.Chart(data), "x", "y", points, colouring, title, axes, subtitle, size, legend)
+    return scatter_panel(alt.Chart(data), "x", "y", points, colouring, title, axes, subtitle, size, legend)
 
 
-def _panel(chart: alt.Chart, x: str, y: str, points: np.ndarray, colouring: Colouring, title: str,
-           axes: tuple[str, str], subtitle: str, size: int, legend: bool) -> alt.Chart:
-    """Encode fields ``x``, ``y`` (holding ``points`` (N, 2)) and ``c`` as a square scatter panel."""
+def scatter_panel(chart: alt.Chart, x: str, y: str, points: np.ndarray, colouring: Colouring, title: str,
+           axes: tuple[str, str], subtitle: str, size: int, legend: bool, highlight=None) -> alt.Chart:
+    """Encode fields ``x``, ``y`` (holding ``points`` (N, 2)) and ``c`` as a square scatter panel.
+
+    ``highlight``: an Altair predicate (a selection parameter, a ``datum`` test, or both combined
+    with ``&``); points outside it are drawn grey.
+    """
     x_domain, y_domain = square_domain(points)
+    colour = colouring.vega_color("c", legend)
     return (
         chart.mark_circle(size=POINT_SIZE_2D, opacity=0.85)
         .encode(
             x=alt.X(f"{x}:Q", title=axes[0], scale=alt.Scale(domain=x_domain, nice=False, zero=False)),
             y=alt.Y(f"{y}:Q", title=axes[1], scale=alt.Scale(domain=y_domain, nice=False, zero=False)),
-            color=colouring.vega_color("c", legend),
+            color=alt.condition(highlight, colour, alt.value(UNSELECTED)) if highlight else colour,
         )
         .properties(width=size, height=size, title=alt.Title(title, subtitle=subtitle or alt.Undefined))
     )
 
 
 def scatter_3d(points: np.ndarray, colouring: Colouring, title: str, axes: tuple[str, str, str] = ("x₁", "x₂", "x₃"),
-               subtitle: str = "", aspect: str = "data", size: int = VIEW_SIZE, legend: bool = True) -> go.Figure:
+               subtitle: str = "", aspect: str = "data", size: int = VIEW_SIZE, legend: bool = True,
+               selected: np.ndarray | None = None) -> go.Figure:
     """Rotatable 3-D scatter of ``points`` (N, 3). ``aspect="data"`` keeps true proportions.
 
     Coordinates go out as uint16 codes on one common scale (``layout.meta`` holds ``origin`` and
     ``scale``: point = origin + code · scale), 1/65535 of the widest axis — far below a pixel — so
     the view costs 8 bytes per point in Plotly's base64 JSON instead of 16 for float32. Axis ticks
-    are labelled in true units.
+    are labelled in true units. ``selected`` (N,) bool: the first trace holds the selected points in
+    colour, a second one the others in grey.
     """
     origin = points.min(axis=0)
     scale = max(float(np.max(points.max(axis=0) - origin)), 1e-12) / COORDINATE_LEVELS
     codes = np.rint((points - origin) / scale).astype(np.uint16)
+    chosen = slice(None) if selected is None else selected
     figure = go.Figure(go.Scatter3d(
-        x=codes[:, 0], y=codes[:, 1], z=codes[:, 2], mode="markers",
-        marker=colouring.plotly_marker(POINT_SIZE_3D, legend), hoverinfo="skip",
+        x=codes[chosen, 0], y=codes[chosen, 1], z=codes[chosen, 2], mode="markers",
+        marker=colouring.take(chosen).plotly_marker(POINT_SIZE_3D, legend), hoverinfo="skip",
     ))
+    if selected is not None:
+        figure.add_trace(go.Scatter3d(x=codes[~selected, 0], y=codes[~selected, 1], z=codes[~selected, 2],
+                                      mode="markers", hoverinfo="skip",
+                                      marker=dict(size=POINT_SIZE_3D, color=UNSELECTED, opacity=0.5)))
 
     def axis(i: int) -> dict:
         values = nice_ticks(origin[i], origin[i] + float(codes[:, i].max()) * scale, 5)
@@ -82,25 +95,29 @@ def scatter_3d(points: np.ndarray, colouring: Colouring, title: str, axes: tuple
                    yanchor="top"),
         height=size + 80, margin=dict(l=10, r=10, t=50, b=10), showlegend=False,
         scene=dict(aspectmode=aspect, xaxis=axis(0), yaxis=axis(1), zaxis=axis(2),
-                   camera=dict(eye=dict(x=1.6, y=1.6, z=1.0)), domain=dict(x=[0, 1], y=[0, 1])),
+                   camera=dict(eye=dict(x=1.8, y=1.8, z=1.1)), domain=dict(x=[0, 1], y=[0, 1])),
         meta=dict(origin=origin.tolist(), scale=scale),
     )
     return figure
 
 
 def scatter(points: np.ndarray, colouring: Colouring, title: str, axes: tuple[str, ...], subtitle: str = "",
-            aspect: str = "data", legend: bool = True):
+            aspect: str = "data", legend: bool = True, selected: np.ndarray | None = None):
     """A 2-D Altair chart or a 3-D Plotly figure, by the number of columns of ``points`` (N, 1..3).
 
     One column is drawn against the point index so that a 1-D embedding is still visible.
     """
     k = points.shape[1]
     if k == 3:
-        return scatter_3d(points, colouring, title, axes, subtitle, aspect, legend=legend)
+        return scatter_3d(points, colouring, title, axes, subtitle, aspect, legend=legend, selected=selected)
     if k == 1:  # a line: spread it out along the point order so that it can be seen
         points = np.column_stack([points[:, 0], np.arange(len(points), dtype=np.float64)])
         axes = (axes[0], "point index")
-    return scatter_2d(points, colouring, title, axes, subtitle, legend=legend)
+    chart = scatter_2d(points, colouring, title, axes, subtitle, legend=legend)
+    if selected is None:
+        return chart
+    chart.data["s"] = selected.astype(np.uint8)
+    return chart.encode(color=alt.condition("datum.s == 1", colouring.vega_color("c", legend), alt.value(UNSELECTED)))
 
 
 FIGURE1_PANEL = 230  # px per small multiple
@@ -125,7 +142,7 @@ def figure1_grid(original: np.ndarray, t: np.ndarray, panels: list[tuple[int, np
     charts = []
     for i, (title, subtitle, points) in enumerate(views):
         data[f"x{i}"], data[f"y{i}"] = points[:, 0].astype(np.float32), points[:, 1].astype(np.float32)
-        charts.append(_panel(alt.Chart(), f"x{i}", f"y{i}", points[:, :2], colouring, title, ("x₁", "x₂"),
+        charts.append(scatter_panel(alt.Chart(), f"x{i}", f"y{i}", points[:, :2], colouring, title, ("x₁", "x₂"),
                              subtitle, FIGURE1_PANEL, legend=i == len(views) - 1))
     return (alt.concat(*charts, columns=columns, data=pd.DataFrame(data))
             .resolve_scale(x="independent", y="independent"))

@@ -76,13 +76,15 @@ def check_declaration(plugin: Plugin) -> list[str]:
 
 def edge_values(plugin: Plugin) -> list[tuple[str, Any]]:
     """Values every plugin must take (or reject with ``ValueError``): each choice, both booleans,
-    and each bound of a number (whole bounds for whole-number params)."""
+    and each bound of a number (whole bounds for whole-number params); none for a text."""
     values = []
     for key, param in plugin.params.items():
         if param.kind == "choice":
             candidates = list(param.choices)
         elif param.kind == "bool":
             candidates = [True, False]
+        elif param.kind == "text":  # no edges to a text: its default run is the check
+            candidates = []
         elif param.kind == "int":
             candidates = [math.ceil(param.min) if param.min is not None else None,
                           math.floor(param.max) if param.max is not None else None]

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
+from explorer import budget
 from explorer.params_text import format_value, parse_assignments, parse_value
 from explorer.pipeline import ENGINE_PARAMS
 from explorer.plugins import Param
@@ -100,6 +101,8 @@ def _range(param: Param) -> str:
         return " | ".join(map(str, param.choices))
     if param.kind == "bool":
         return "true | false"
+    if param.kind == "text":
+        return "text"
     if param.bounded:
         return f"{param.min} to {param.max}"
     if param.min is not None or param.max is not None:
@@ -137,12 +140,16 @@ def run_config(args: argparse.Namespace) -> dict:
     transform_params = parse_assignments(transform, args.tparam)
     if "n" in transform_params:
         raise UsageError("give the widths with --n, not --tparam n=…")
-    return dict(manifold=manifold.name, transform=transform.name,
-                n_values=list(dict.fromkeys(parse_value(width, text, "--n") for text in args.n)),
-                n_points=parse_value(ENGINE_PARAMS["n_points"], args.points, "--points"),
-                seed=parse_value(ENGINE_PARAMS["seed"], args.seed, "--seed"),
-                noise=parse_value(ENGINE_PARAMS["noise"], args.noise, "--noise"),
-                manifold_params=parse_assignments(manifold, args.param), transform_params=transform_params)
+    config = dict(manifold=manifold.name, transform=transform.name,
+                  n_values=list(dict.fromkeys(parse_value(width, text, "--n") for text in args.n)),
+                  n_points=parse_value(ENGINE_PARAMS["n_points"], args.points, "--points"),
+                  seed=parse_value(ENGINE_PARAMS["seed"], args.seed, "--seed"),
+                  noise=parse_value(ENGINE_PARAMS["noise"], args.noise, "--noise"),
+                  manifold_params=parse_assignments(manifold, args.param), transform_params=transform_params)
+    # The widest run must fit the memory limit: refuse now, not after computing the narrower ones.
+    budget.check(config["n_points"], max(config["n_values"]), what=f"--points {config['n_points']} with --n "
+                                                                   f"{max(config['n_values'])}")
+    return config
 
 
 def command_check(args: argparse.Namespace) -> int:

@@ -7,9 +7,12 @@ ReLU sends most points to exactly the same image.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import lru_cache
 from math import comb
+from typing import NamedTuple
 
 import numpy as np
 from scipy.spatial import cKDTree
@@ -18,6 +21,7 @@ NEIGHBOURS = 10  # k of neighbor_preservation
 NEIGHBOUR_QUERIES = 20_000  # above this many points, neighbor_preservation uses a strided subsample
 COLLAPSE_TOL = 1e-6  # image tolerance, relative to the RMS spread of the embedded cloud
 COLLAPSE_FAR = 0.05  # "far" on the manifold: input distance (L∞) above 5 % of its RMS spread
+PARALLEL_FROM = 100_000  # from this many points, measure() computes two metrics in parallel
 
 METRIC_LABELS = {
     "lossy_fraction": "Lossy fraction",
@@ -77,47 +81,49 @@ def collapse_mask(original: np.ndarray, embedded: np.ndarray, *, tol: float = CO
     """(N,) bool: points whose image lies on the image of a point far from them on the manifold.
 
     Images are rounded to a grid of spacing ``tol × RMS spread of the embedded cloud``; two images
-    *meet* when their grid cells are equal or adjacent (keys differ by at most 1 per coordinate).
-    So images within ``tol`` (L∞, relative) of each other always meet, images more than
-    ``2·tol`` apart never do. A point is flagged when an image it meets belongs to a point whose
-    input is *far*: L∞ input distance above ``far × RMS spread of the input``. Input distance,
-    not t: it needs nothing from the plugin and stays meaningful under noise. 5 % of the size is
-    far above the sample spacing at interactive N (spiral, N = 2000: 0.16 vs 0.73) and below the
-    gaps between different parts of a curve (the spiral's turns are 2π apart).
+    *meet* when their cells are equal or adjacent (keys differ by ≤ 1 in every coordinate): images
+    within ``tol`` (L∞, relative) always meet, images over ``2·tol`` apart never do. A point is
+    flagged when it meets the image of a *far* point: L∞ input distance above ``far × RMS spread
+    of the input``. Input distance, not t: it needs nothing from the plugin and stays meaningful
+    under noise; 5 % is far above the sample spacing at interactive N (spiral, N = 2000: 0.16 vs
+    0.73) and below the gaps between parts of a curve (the spiral's turns are 2π apart).
 
-    Why ``tol`` = 10⁻⁶: exact collapses (ReLU's all-zero images, ReLU6's caps, tanh saturating
-    to ±1.0 in float64) are caught at any tolerance above rounding (~10⁻¹⁵). An injective map
-    must score 0, so the tolerance must sit far below the smallest gap it leaves between far
-    points, ≈ slope · far · σ_min(T) / σ_rms(T) of the image's size: 5·10⁻² for linear, 5·10⁻⁴
-    for leaky ReLU (slope 0.01). 10⁻⁶ leaves a factor of ~500 for T's conditioning. Images
-    folded onto a lower-dimensional set (ReLU with one unit active) meet only where samples land
-    within tol of each other, so that part grows with sample density (noticeable from
-    N ≈ 10⁵); at the page's usual sizes the metric counts exact collapses.
+    Why ``tol`` = 10⁻⁶: exact collapses (ReLU's zeros, ReLU6's caps, tanh saturating to ±1.0 in
+    float64) are caught at any tolerance above rounding (~10⁻¹⁵), while an injective map must
+    score 0: the gap it leaves between far images, ≈ slope · far · σ_min(T)/σ_rms(T) of the
+    image's size (5·10⁻² for linear, 5·10⁻⁴ for leaky ReLU's slope 0.01), must stay above 2·tol
+    — a margin of ~250 for T's conditioning. Images folded onto a lower-dimensional set (ReLU
+    with one unit active) meet only where samples land within tol, so that part grows with
+    sample density (from N ≈ 10⁵); at the page's usual sizes the metric counts exact collapses.
 
-    Cost O(N log N): cells are grouped by a 2×64-bit hash of their integer keys (a huge cluster of
-    identical images becomes one cell), adjacent cells are found with a k-d tree on the cells'
-    keys (randomly rotated to 3-D when n > 3, then checked exactly), and each point compares its
-    input to the bounding box of the inputs in its neighbouring cells.
+    O(N log N), no pair loop: cells are grouped by a 2×64-bit hash of their keys (a huge cluster
+    of identical images is one cell), adjacent cells found with a k-d tree on the keys (rotated
+    to 3-D when n > 3, then checked exactly), and points compared with the bounding box of the
+    inputs in their neighbouring cells.
     """
     n_points, n = embedded.shape
+    flagged = np.zeros(n_points, dtype=bool)
     if n_points < 2:
-        return np.zeros(n_points, dtype=bool)
+        return flagged
     image_spread, input_spread = _blockwise_spread(embedded), rms_spread(original)
     step = tol * image_spread if image_spread > 0 else 1.0
-    hashes, reduced = _cell_hashes(embedded, step)
-    order, starts, rep = _group(hashes)
-    cell = np.empty(n_points, dtype=np.intp)
-    cell[order] = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, n_points)))
-    sorted_inputs = original[order]
-    low = np.minimum.reduceat(sorted_inputs, starts, axis=0)
-    high = np.maximum.reduceat(sorted_inputs, starts, axis=0)
     radius = far * input_spread
-    pairs = _candidate_pairs(reduced[rep], n)
+    hashes, reduced = _cell_hashes(embedded, step)
+    cells = _group(hashes)
+    # Bounding box of each cell's inputs: the input itself for the (usual) single-point cells.
+    low, high = original[cells.rep], original[cells.rep]
+    shared_listed = np.flatnonzero(np.diff(np.append(cells.starts, n_points)) > 1)
+    shared = cells.listed[shared_listed]
+    if len(shared):
+        sorted_inputs = original[cells.order]
+        low[shared] = np.minimum.reduceat(sorted_inputs, cells.starts, axis=0)[shared_listed]
+        high[shared] = np.maximum.reduceat(sorted_inputs, cells.starts, axis=0)[shared_listed]
+    pairs = _candidate_pairs(reduced[cells.rep], n)
     if len(pairs):  # keep pairs of cells holding two far-apart inputs, then check adjacency exactly
         a, b = pairs[:, 0], pairs[:, 1]
         pairs = pairs[np.maximum(high[a] - low[b], high[b] - low[a]).max(axis=1) > radius]
     if len(pairs) and n > 3:
-        keys = [np.rint(embedded[rep[side]] / step) for side in (pairs[:, 0], pairs[:, 1])]
+        keys = [np.rint(embedded[cells.rep[side]] / step) for side in (pairs[:, 0], pairs[:, 1])]
         pairs = pairs[np.abs(keys[0] - keys[1]).max(axis=1) <= 1]
     if len(pairs):
         a, b = np.concatenate([pairs[:, 0], pairs[:, 1]]), np.concatenate([pairs[:, 1], pairs[:, 0]])
@@ -125,9 +131,19 @@ def collapse_mask(original: np.ndarray, embedded: np.ndarray, *, tol: float = CO
         np.minimum.at(near_low, a, low[b])
         np.maximum.at(near_high, a, high[b])
         low, high = near_low, near_high
-    # L∞ distance to the farthest input in the neighbourhood, exactly, from its bounding box.
-    farthest = np.maximum(original - low[cell], high[cell] - original).max(axis=1)
-    return farthest > radius
+    # Only points of shared or paired cells can be flagged: their L∞ distance to the farthest
+    # input in the neighbourhood, exactly, from its bounding box.
+    touched = np.union1d(shared, pairs.ravel())
+    if len(touched):
+        position = np.empty(len(cells.rep), dtype=np.intp)
+        position[cells.listed] = cells.starts
+        counts = cells.sizes[touched]
+        first = np.repeat(position[touched] - (np.cumsum(counts) - counts), counts)
+        points = cells.order[first + np.arange(counts.sum())]
+        cell = np.repeat(touched, counts)
+        farthest = np.maximum(original[points] - low[cell], high[cell] - original[points]).max(axis=1)
+        flagged[points] = farthest > radius
+    return flagged
 
 
 def collapse_fraction(original: np.ndarray, embedded: np.ndarray, **options: float) -> float:
@@ -159,16 +175,14 @@ class Neighbours:
 def neighbours(points: np.ndarray, queries: np.ndarray, k: int = NEIGHBOURS) -> Neighbours:
     """The :class:`Neighbours` of ``points[queries]`` among all ``points`` (k ≤ N − 1)."""
     k = min(k, len(points) - 1)
-    order, starts, rep = _group(_exact_hashes(points))
-    sizes = np.diff(np.append(starts, len(points)))
-    group = np.empty(len(points), dtype=np.intp)
-    group[order] = np.repeat(np.arange(len(starts)), sizes)
-    near = _nearest_groups(points[rep], group[queries], min(k + 1, len(starts)))
-    others = sizes[near].astype(np.float64)
+    groups = _group(_exact_hashes(points))
+    rows = points if len(groups.rep) == len(points) else points[groups.rep]
+    near = _nearest_groups(rows, groups.group[queries], min(k + 1, len(rows)))
+    others = groups.sizes[near].astype(np.float64)
     others[:, 0] -= 1  # the query's own group, nearest at distance 0, less the query itself
     before = np.cumsum(others, axis=1) - others
     share = np.clip((k - before) / np.maximum(others, 1), 0.0, 1.0)
-    return Neighbours(queries, group, rep, near, share, k)
+    return Neighbours(queries, groups.group, groups.rep, near, share, k)
 
 
 def input_neighbours(original: np.ndarray, k: int = NEIGHBOURS,
@@ -225,8 +239,12 @@ def measure(original: np.ndarray, embedded: np.ndarray, projected: np.ndarray, a
     results = {"reconstruction_error": reconstruction_error(original, projected)}
     if active is not None:
         results["lossy_fraction"] = lossy_fraction(active, original.shape[1])
-    results["collapse_fraction"] = collapse_fraction(original, embedded)
-    results["neighbor_preservation"] = neighbor_preservation(original, projected, input_side=input_side)
+    # The two k-d tree metrics overlap on two cores for large N (their heavy steps release the GIL).
+    with ThreadPoolExecutor(max_workers=1) if len(original) >= PARALLEL_FROM else nullcontext() as pool:
+        collapse = pool.submit(collapse_fraction, original, embedded) if pool else None
+        preserved = neighbor_preservation(original, projected, input_side=input_side)
+        results["collapse_fraction"] = collapse.result() if pool else collapse_fraction(original, embedded)
+    results["neighbor_preservation"] = preserved
     return results
 
 
@@ -243,7 +261,7 @@ _CHUNK = 1 << 15  # rows per block, so the (N, n) integer keys never exist all a
 
 @lru_cache(maxsize=None)
 def _multipliers(n: int) -> np.ndarray:
-    """(n, 2) fixed odd 64-bit multipliers: two independent multilinear hashes of a row."""
+    """(n, 2) fixed odd 64-bit multipliers: two multilinear hashes of a (scrambled) row."""
     multipliers = np.random.default_rng(0x5EED).integers(-2**63, 2**63 - 1, size=(n, 2), dtype=np.int64) | 1
     multipliers.setflags(write=False)
     return multipliers
@@ -283,21 +301,50 @@ def _cell_hashes(values: np.ndarray, step: float) -> tuple[np.ndarray, np.ndarra
     reduced = np.empty((len(values), min(n, 3)))
     for block in _blocks(len(values)):
         keys = np.rint(values[block] / step).clip(-2.0**62, 2.0**62)
-        hashes[block] = keys.astype(np.int64) @ multipliers
+        hashes[block] = _scramble(keys.astype(np.int64)) @ multipliers
         reduced[block] = keys if basis is None else keys @ basis
     return hashes, reduced
 
 
 def _exact_hashes(values: np.ndarray) -> np.ndarray:
     """(N, 2) int64 hashes of the rows' exact float bits (−0.0 counted as 0.0)."""
-    bits = np.ascontiguousarray(values + 0.0).view(np.int64)
-    return bits @ _multipliers(values.shape[1])
+    return _scramble(np.ascontiguousarray(values + 0.0).view(np.int64)) @ _multipliers(values.shape[1])
 
 
-def _group(hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Group rows with equal hash pairs: (order sorting rows by group, index order within a group;
-    group starts in it; first member of each group). Equal rows always share a group; unequal
-    rows share one only if both 64-bit hashes collide (≈ 2⁻¹²⁸ per pair)."""
+def _scramble(values: np.ndarray) -> np.ndarray:
+    """splitmix64's finalizer on each int64: a bijection that spreads every bit over all bits.
+    Without it the multilinear hash misses structured differences — rows that differ only in
+    sign bits (a trefoil point and its mirror image) would all collide."""
+    mixed = values.view(np.uint64)
+    mixed = mixed ^ (mixed >> np.uint64(30))
+    mixed *= np.uint64(0xBF58476D1CE4E5B9)
+    mixed ^= mixed >> np.uint64(27)
+    mixed *= np.uint64(0x94D049BB133111EB)
+    mixed ^= mixed >> np.uint64(31)
+    return mixed.view(np.int64)
+
+
+class _Groups(NamedTuple):
+    """Rows grouped by hash. Groups are numbered by first occurrence, so group order follows point
+    order (spatially coherent for curve samples: faster k-d trees, fewer cache misses).
+
+    group (N,) each row's group; rep (M,) each group's first row, ascending; sizes (M,);
+    order (N,) rows listed group by group (index order within); starts (M,) where the i-th listed
+    group starts in ``order``; listed (M,) the id of the i-th listed group.
+    """
+
+    group: np.ndarray
+    rep: np.ndarray
+    sizes: np.ndarray
+    order: np.ndarray
+    starts: np.ndarray
+    listed: np.ndarray
+
+
+def _group(hashes: np.ndarray) -> _Groups:
+    """Group rows with equal hash pairs. Equal rows always share a group; unequal rows share one
+    only if both 64-bit hashes collide (≈ 2⁻¹²⁸ per pair)."""
+    count = len(hashes)
     order = np.argsort(hashes[:, 0], kind="stable")
     first, second = hashes[order, 0], hashes[order, 1]
     same_first = first[1:] == first[:-1]
@@ -305,10 +352,21 @@ def _group(hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         order = np.lexsort((hashes[:, 1], hashes[:, 0]))
         first, second = hashes[order, 0], hashes[order, 1]
         same_first = first[1:] == first[:-1]
-    new = np.ones(len(order), dtype=bool)
+    new = np.ones(count, dtype=bool)
     new[1:] = ~same_first | (second[1:] != second[:-1])
     starts = np.flatnonzero(new)
-    return order, starts, order[starts]
+    if len(starts) == count:  # all distinct: each row its own group
+        identity = np.arange(count)
+        return _Groups(identity, identity, np.ones(count, dtype=np.intp), order, starts, order)
+    is_first = np.zeros(count, dtype=bool)
+    is_first[order[starts]] = True
+    listed = (np.cumsum(is_first) - 1)[order[starts]]
+    listed_sizes = np.diff(np.append(starts, count))
+    group = np.empty(count, dtype=np.intp)
+    group[order] = np.repeat(listed, listed_sizes)
+    sizes = np.empty(len(starts), dtype=np.intp)
+    sizes[listed] = listed_sizes
+    return _Groups(group, np.flatnonzero(is_first), sizes, order, starts, listed)
 
 
 def _nearest_groups(rows: np.ndarray, own: np.ndarray, count: int) -> np.ndarray:

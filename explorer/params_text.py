@@ -6,6 +6,7 @@ One reading of text for every place that takes it — the command line and the p
     parse_value(Param(3, min=1, max=12), "5", "rose.k")       # → 5
     parse_value(Param(3, min=1, max=12), "2.5", "rose.k")     # ValueError: rose.k must be a whole number …
     parse_value(Param(False), "yes", "rose.lift")             # → True
+    parse_value(Param("t"), "cos(t)", "custom_curve.x")       # → "cos(t)" (text is kept as typed)
     parse_assignments(plugin, ["turns=3"])                    # → {"turns": 3.0}
 """
 
@@ -25,6 +26,8 @@ def parse_value(param: Param, text: str, name: str) -> Any:
 
     Raises ``ValueError`` naming ``name`` (e.g. ``"spiral.turns"``) and saying what was expected.
     """
+    if param.kind == "text":  # the text itself, as typed (e.g. a formula)
+        return param.validate(str(text), name)
     text = str(text).strip()
     kind = param.kind
     if kind == "choice":

@@ -7,6 +7,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
+from explorer import budget
 from explorer import metrics as metric_functions
 from explorer.plugins import Param, Plugin, PluginError
 
@@ -97,6 +98,9 @@ def apply_transform(plugin: Plugin, points: np.ndarray, seed: int, params: Mappi
     if embedded.ndim != 2 or embedded.shape[0] != n_points or embedded.shape[1] < 1:
         raise PluginError(f"transform '{plugin.name}' returned embedded of shape {embedded.shape}; "
                           f"expected ({n_points}, n)")
+    # Its width may be more than its parameters said: check it before any metric allocates for it.
+    budget.check(n_points, embedded.shape[1], what=f"transform '{plugin.name}' returned n = {embedded.shape[1]:,}, "
+                                                   f"and measuring it")
     if projected.shape != points.shape:
         raise PluginError(f"transform '{plugin.name}' returned projected of shape {projected.shape}; "
                           f"expected {points.shape}, the input's shape")
@@ -120,32 +124,57 @@ def explore(manifold: str, transform: str = "relu", *, n_points: int = 5000, see
     import manifolds
     import transforms
 
-    manifold_plugin = manifolds.registry[manifold]
-    transform_plugin = transforms.registry[transform]
+    manifold_plugin = manifolds.registry[plugin_name(manifold, "manifold")]
+    transform_plugin = transforms.registry[plugin_name(transform, "transform")]
     n_points, seed, noise = validate_engine_params(n_points, seed, noise)
     manifold_params = manifold_plugin.validate_params(manifold_params)
     transform_params = transform_plugin.validate_params(transform_params)
+    need = budget.check(n_points, width(transform_params),
+                        what=f"Exploring manifold '{manifold_plugin.name}' with transform '{transform_plugin.name}'")
 
-    original, t = sample_manifold(manifold_plugin, n_points, manifold_params, seed, noise)
-    embedded, projected, active = apply_transform(transform_plugin, original, seed, transform_params)
-    for array in (original, t, embedded, projected, active):
-        if array is not None:
-            array.setflags(write=False)
+    with budget.reserve(need):
+        original, t = sample_manifold(manifold_plugin, n_points, manifold_params, seed, noise)
+        embedded, projected, active = apply_transform(transform_plugin, original, seed, transform_params)
+        for array in (original, t, embedded, projected, active):
+            if array is not None:
+                array.setflags(write=False)
+        metrics = metric_functions.compute_all(original, t, embedded, projected, active)
     return Exploration(
-        manifold=manifold, transform=transform, n_points=n_points, seed=seed, noise=noise,
+        manifold=manifold_plugin.name, transform=transform_plugin.name, n_points=n_points, seed=seed, noise=noise,
         manifold_params=manifold_params, transform_params=transform_params,
-        original=original, t=t, embedded=embedded, projected=projected, active=active,
-        metrics=metric_functions.compute_all(original, t, embedded, projected, active),
+        original=original, t=t, embedded=embedded, projected=projected, active=active, metrics=metrics,
     )
 
 
+def plugin_name(name: Any, kind: str) -> str:
+    """``name`` if it is a string (a plugin slug), else ``ValueError`` naming what it was."""
+    if not isinstance(name, str):
+        raise PluginError(f"{kind} must be a plugin name (a string such as 'spiral'), got {type(name).__name__} "
+                          f"{name!r:.80}")
+    return str(name)
+
+
+def width(transform_params: Mapping[str, Any]) -> int | None:
+    """The embedding width a transform's validated parameters ask for: its ``n``, if it has one."""
+    n = transform_params.get("n")
+    return n if isinstance(n, int) and not isinstance(n, bool) else None
+
+
 def _call(plugin: Plugin, *args: Any, **kwargs: Any) -> Any:
+    """Call ``plugin`` within its time limit (:func:`explorer.budget.call_with_time_limit`); any
+    failure becomes one :class:`PluginError` naming it."""
+    return budget.call_with_time_limit(f"{plugin.kind} '{plugin.name}'", _guarded_call, plugin, *args, **kwargs)
+
+
+def _guarded_call(plugin: Plugin, *args: Any, **kwargs: Any) -> Any:
     try:
         return plugin(*args, **kwargs)
     except ValueError as error:
         raise PluginError(f"{plugin.kind} '{plugin.name}': {error}") from error
     except Exception as error:  # noqa: BLE001 — any plugin failure becomes one clear ValueError
         raise PluginError(f"{plugin.kind} '{plugin.name}' failed: {type(error).__name__}: {error}") from error
+    except SystemExit as error:  # sys.exit() in a plugin must not end the page or the command
+        raise PluginError(f"{plugin.kind} '{plugin.name}' called sys.exit({error.code!r})") from None
 
 
 def _checked_array(plugin: Plugin, what: str, value: Any) -> np.ndarray:

@@ -27,6 +27,9 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Mapping
 
 
+TEXT_MAX_LENGTH = 200  # characters of a text parameter (kind "text"): fits a formula, and a URL
+
+
 class PluginError(ValueError):
     """A plugin is unknown, misdeclared or misbehaved. The message names the plugin."""
 
@@ -36,7 +39,9 @@ class Param:
     """The single declaration of a plugin parameter.
 
     The type of ``default`` decides the kind: ``bool`` → checkbox, ``int``/``float`` with both
-    bounds → slider (otherwise a number input), ``choices`` → select box.
+    bounds → slider (otherwise a number input), ``choices`` → select box, ``str`` → text input
+    (kind ``"text"``: any string of at most :data:`TEXT_MAX_LENGTH` characters; the plugin checks
+    what the text means and raises ``ValueError`` when it can't use it).
     """
 
     default: Any
@@ -52,18 +57,22 @@ class Param:
             if self.default not in self.choices:
                 raise ValueError(f"default {self.default!r} is not one of the choices {self.choices}")
             return
-        if self.kind not in ("bool", "int", "float"):
-            raise ValueError(f"default {self.default!r} must be a bool, int, float, or one of `choices`")
-        if self.kind != "bool":
+        if self.kind not in ("bool", "int", "float", "text"):
+            raise ValueError(f"default {self.default!r} must be a bool, int, float, str, or one of `choices`")
+        if self.kind == "text":
+            self.validate(self.default, "default")
+        elif self.kind != "bool":
             if self.min is not None and self.max is not None and self.min > self.max:
                 raise ValueError(f"min {self.min} is larger than max {self.max}")
             self.validate(self.default, "default")
 
     @property
     def kind(self) -> str:
-        """One of ``"choice"``, ``"bool"``, ``"int"``, ``"float"``."""
+        """One of ``"choice"``, ``"bool"``, ``"int"``, ``"float"``, ``"text"``."""
         if self.choices is not None:
             return "choice"
+        if isinstance(self.default, str):
+            return "text"
         if isinstance(self.default, bool):
             return "bool"
         if isinstance(self.default, numbers.Integral):
@@ -79,23 +88,32 @@ class Param:
     def validate(self, value: Any, name: str) -> Any:
         """Return ``value`` coerced to this parameter's kind, or raise ``ValueError`` naming ``name``."""
         kind = self.kind
+        value = _plain(value)
         if kind == "choice":
             for choice in self.choices:
-                if value == choice and type(value) is type(choice):
+                if type(value) is type(choice) and value == choice:
                     return choice
             raise ValueError(f"{name} must be one of {list(self.choices)}, got {value!r}")
         if kind == "bool":
             if isinstance(value, bool) or type(value).__name__ in ("bool", "bool_"):  # np.bool (NumPy 2) or np.bool_
                 return bool(value)
             raise ValueError(f"{name} must be true or false, got {value!r}")
+        if kind == "text":
+            if not isinstance(value, str):
+                raise ValueError(f"{name} must be text, got {value!r}")
+            if len(value) > TEXT_MAX_LENGTH:
+                raise ValueError(f"{name} must be at most {TEXT_MAX_LENGTH} characters long, got {len(value)}")
+            return str(value)
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
             raise ValueError(f"{name} must be a number, got {value!r}")
-        if not math.isfinite(float(value)):
+        if not isinstance(value, numbers.Integral) and not math.isfinite(float(value)):
             raise ValueError(f"{name} must be a finite number, got {value!r}")
         if kind == "int":
-            if float(value) != int(value):
+            if not isinstance(value, numbers.Integral) and float(value) != int(value):
                 raise ValueError(f"{name} must be a whole number, got {value!r}")
             value = int(value)
+        elif isinstance(value, numbers.Integral) and abs(value) > 2**1000:  # float() would overflow
+            raise ValueError(f"{name} is too large a number, got one with {len(str(abs(value)))} digits")
         else:
             value = float(value)
         if self.min is not None and value < self.min:
@@ -103,6 +121,14 @@ class Param:
         if self.max is not None and value > self.max:
             raise ValueError(f"{name} must be at most {self.max}, got {value!r}")
         return value
+
+
+def _plain(value: Any) -> Any:
+    """A NumPy scalar as the Python value it holds (``np.int64(5)`` → 5, ``np.str_("a")`` → ``"a"``),
+    so every caller — widget, link, command line, notebook — is validated by the same rules."""
+    if type(value).__module__ == "numpy" and getattr(value, "shape", None) == () and hasattr(value, "item"):
+        return value.item()
+    return value
 
 
 @dataclass(frozen=True)
@@ -124,7 +150,13 @@ class Plugin:
 
     def validate_params(self, values: Mapping[str, Any] | None) -> dict[str, Any]:
         """All params, defaults filled in, each validated. Unknown names raise ``ValueError``."""
+        if values is not None and not isinstance(values, Mapping):
+            raise PluginError(f"{self.kind} '{self.name}': parameters must be a dict of name → value, "
+                              f"got {type(values).__name__} {values!r:.80}")
         values = dict(values or {})
+        odd = [key for key in values if not isinstance(key, str)]
+        if odd:
+            raise PluginError(f"{self.kind} '{self.name}': parameter names must be strings, got {odd[0]!r}")
         unknown = sorted(set(values) - set(self.params))
         if unknown:
             raise PluginError(

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-METHODS = ("pca", "coordinates")
+METHODS = ("pca", "coordinates", "random")
+RANDOM_VIEW_SEED = 20180113  # the random view is fixed, so it does not jump between reruns
 
 
 @dataclass(frozen=True)
@@ -18,12 +19,13 @@ class ViewOf:
     note: str
 
 
-def view_embedding(embedded: np.ndarray, method: str = "pca", coordinates: tuple[int, ...] = (0, 1, 2)
-                   ) -> ViewOf:
+def view_embedding(embedded: np.ndarray, method: str = "pca", coordinates: tuple[int, ...] = (0, 1, 2),
+                   seed: int = RANDOM_VIEW_SEED) -> ViewOf:
     """At most three columns that show ``embedded`` (N, n).
 
     n ≤ 3: the embedding itself. ``"pca"``: the top three principal components, with the share of
-    variance they explain. ``"coordinates"``: three chosen units (0-based indices).
+    variance they explain. ``"coordinates"``: three chosen units (0-based indices). ``"random"``:
+    a random orthonormal projection R^n → R³ (QR of a Gaussian n×3 from ``default_rng(seed)``).
     """
     n = embedded.shape[1]
     if n <= 3:
@@ -34,6 +36,9 @@ def view_embedding(embedded: np.ndarray, method: str = "pca", coordinates: tuple
             raise ValueError(f"choose three different coordinates between 1 and {n}, got {[c + 1 for c in chosen]}")
         return ViewOf(embedded[:, list(chosen)], tuple(f"y{c + 1}" for c in chosen),
                       f"units {', '.join(str(c + 1) for c in chosen)} of {n}")
+    if method == "random":
+        basis, _ = np.linalg.qr(np.random.default_rng(seed).standard_normal((n, 3)))
+        return ViewOf(embedded @ basis, ("r1", "r2", "r3"), f"a random orthonormal projection of R^{n} to R³")
     if method != "pca":
         raise ValueError(f"unknown projection {method!r}; choose one of {METHODS}")
     centred = embedded - embedded.mean(axis=0)

@@ -1,12 +1,15 @@
 """``sweep()``: the metrics of one manifold and transform over embedding widths n and seeds.
 
-    from explorer import sweep
+    from explorer import sweep, sweep_summary
     table = sweep("spiral", "relu", n_values=[2, 3, 5, 15, 30], seeds=range(20))
     sweep_summary(table)  # per n: mean and 10th–90th percentile band of each metric
 
 Each row equals ``explore(manifold, transform, n_points=…, seed=seed, noise=…,
 transform_params={…, "n": n}).metrics`` exactly; the sweep only avoids repeating work that does not
 depend on n (sampling the manifold, the input's neighbour search).
+
+``explorer.sweep`` is the function (the package exports it); reach this module's other names with
+``from explorer.sweep import …`` or ``sys.modules["explorer.sweep"]``.
 """
 
 from __future__ import annotations
@@ -14,12 +17,13 @@ from __future__ import annotations
 import numbers
 import os
 from concurrent.futures import ThreadPoolExecutor
+from itertools import repeat
 from typing import Any, Callable, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
 
-from explorer import metrics
+from explorer import budget, metrics
 from explorer.pipeline import ENGINE_PARAMS, apply_transform, sample_manifold, validate_engine_params
 from explorer.plugins import PluginError
 
@@ -54,33 +58,30 @@ def sweep(manifold: str, transform: str = "relu", n_values: Iterable[int] = (2, 
         raise PluginError(f"transform '{transform}' has no parameter 'n', so there is no width to sweep")
     n_values = _integers(n_values, "n_values", lambda n: transform_plugin.params["n"].validate(n, "n"))
     cell_params = {n: transform_plugin.validate_params({**(transform_params or {}), "n": n}) for n in n_values}
+    need = budget.check(n_points, n_values[-1], what=f"Sweeping transform '{transform}' over n", copies=WORKERS)
     paper_layer = transform == "relu" and cell_params[n_values[0]].get("activation", "relu") == "relu"
 
-    samples = {}  # seed → (original, its neighbours); one sample for all seeds without noise
-    for seed in seeds:
-        if noise > 0 or not samples:
-            original, _ = sample_manifold(manifold_plugin, n_points, manifold_params, seed, noise)
-            shared = (original, metrics.input_neighbours(original))
-        samples[seed] = shared
-
-    def cell(seed: int, n: int) -> dict[str, Any]:
-        original, input_side = samples[seed]
+    def cell(n: int, seed: int, original: np.ndarray, input_side: metrics.Neighbours) -> dict[str, Any]:
         embedded, projected, active = apply_transform(transform_plugin, original, seed, cell_params[n])
         row = {"n": n, "seed": seed, **dict.fromkeys(METRICS, np.nan)}
         row.update(metrics.measure(original, embedded, projected, active, input_side=input_side))
         row["lossy_theory"] = metrics.lossy_theory(n, original.shape[1]) if paper_layer else np.nan
         return row
 
-    cells = [(seed, n) for seed in seeds for n in n_values]
-    rows, reported = [], -1
-    # Cells are independent; two threads overlap the k-d tree work, which releases the GIL.
-    # Results come back in order and progress is reported from this (the caller's) thread.
-    with ThreadPoolExecutor(max_workers=min(WORKERS, len(cells))) as pool:
-        for row in pool.map(lambda args: cell(*args), cells):
-            rows.append(row)
-            if progress is not None and int(100 * len(rows) / len(cells)) > reported:
-                reported = int(100 * len(rows) / len(cells))
-                progress(len(rows) / len(cells))
+    rows, total, reported = [], len(n_values) * len(seeds), -1
+    original = input_side = None
+    # Cells are independent: two threads overlap their k-d tree work, which releases the GIL.
+    # One sample at a time (per seed with noise, else one for all); progress from this thread.
+    with budget.reserve(need), ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        for seed in seeds:
+            if original is None or noise > 0:
+                original, _ = sample_manifold(manifold_plugin, n_points, manifold_params, seed, noise)
+                input_side = metrics.input_neighbours(original)
+            for row in pool.map(cell, n_values, repeat(seed), repeat(original), repeat(input_side)):
+                rows.append(row)
+                if progress is not None and int(100 * len(rows) / total) > reported:
+                    reported = int(100 * len(rows) / total)
+                    progress(len(rows) / total)
     table = pd.DataFrame(rows, columns=list(COLUMNS)).sort_values(["n", "seed"], kind="stable")
     return table.reset_index(drop=True).astype({"n": "int64", "seed": "int64"})
 

@@ -6,25 +6,28 @@ The only engine module that imports Streamlit. Each widget's key is its URL quer
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 import plotly.graph_objects as go
 import streamlit as st
 
-from explorer.links import ignored_values
+from explorer import budget, export
+from explorer.links import escape_markdown, ignored_values
 from explorer.pipeline import Exploration, explore
-from explorer.plugins import Param
+from explorer.plugins import TEXT_MAX_LENGTH, Param
 from explorer.sweep import sweep
 
 
 def param_widget(key: str, label: str, param: Param, container: Any = st) -> Any:
-    """Draw the widget ``param`` calls for (choices → select box, bool → checkbox, bounded number →
-    slider, otherwise a number input) and return its value."""
-    common = dict(key=key, help=param.help or None, bind="query-params")
+    """Draw the widget ``param`` calls for (choices → select box, bool → checkbox, text → text input,
+    bounded number → slider, otherwise a number input) and return its value."""
+    common = dict(key=key, help=escape_markdown(param.help) if param.help else None, bind="query-params")
     if param.kind == "choice":
         return container.selectbox(label, param.choices, index=param.choices.index(param.default), **common)
     if param.kind == "bool":
         return container.checkbox(label, value=param.default, **common)
+    if param.kind == "text":
+        return container.text_input(label, value=param.default, max_chars=TEXT_MAX_LENGTH, **common) or ""
     cast = int if param.kind == "int" else float
     step = cast(param.step) if param.step is not None else (1 if cast is int else None)
     bounds = dict(min_value=cast(param.min) if param.min is not None else None,
@@ -34,10 +37,46 @@ def param_widget(key: str, label: str, param: Param, container: Any = st) -> Any
     return container.number_input(label, value=cast(param.default), step=step, **bounds, **common)
 
 
+def _guard_number_input_links() -> None:
+    """Make a whole-number ``st.number_input`` bound to the URL treat a link value it can't read as
+    out of range (its default, which the link notice then reports) instead of failing the page.
+
+    Streamlit (1.67) reads ``?seed=1e400`` as the float inf and calls ``int(inf)`` before its own
+    range check: OverflowError (``nan``: ValueError) in the middle of the page run, before any of
+    our code sees the value. Patched once, on the one method involved; without it (another
+    Streamlit version) tests/test_bad_inputs.py says so.
+    """
+    from streamlit.elements.widgets import number_input
+
+    serde = getattr(number_input, "NumberInputSerde", None)
+    if serde is None or getattr(serde.deserialize, "guarded", False):
+        return
+    original = serde.deserialize
+
+    def deserialize(self, ui_value):
+        try:
+            return original(self, ui_value)
+        except (OverflowError, ValueError):
+            return self.value
+
+    deserialize.guarded = True
+    serde.deserialize = deserialize
+
+
+_guard_number_input_links()
+
+
 def param_widgets(prefix: str, params: Mapping[str, Param], container: Any = st) -> dict[str, Any]:
     """One widget per declared param, keyed ``<prefix>.<name>``; returns name → value."""
-    return {name: param_widget(f"{prefix}.{name}", name.replace("_", " "), param, container)
+    return {name: param_widget(f"{prefix}.{name}", escape_markdown(name.replace("_", " ")), param, container)
             for name, param in params.items()}
+
+
+def as_text(message: object) -> str:
+    """A message (an exception, a plugin's words, a visitor's value) as Markdown that shows it as
+    plain text: for ``st.error``/``st.warning``/``st.info``, which render Markdown — an image or a
+    link in a plugin's error must not appear on the page as one."""
+    return escape_markdown(str(message))
 
 
 def show_chart(figure: Any, **kwargs: Any) -> Any:
@@ -84,23 +123,56 @@ def parse_n_list(text: str, width: Param, limit: int) -> list[int]:
     return list(dict.fromkeys(values))
 
 
-# cache_resource, not cache_data: an Exploration's arrays are read-only, so every rerun and session
-# can share one object instead of unpickling a copy (hundreds of MB at a million points).
-@st.cache_resource(max_entries=8, show_spinner="Computing…")
 def cached_explore(manifold: str, transform: str, n_points: int, seed: int, noise: float,
                    manifold_params: dict, transform_params: dict) -> Exploration:
     """:func:`explorer.explore`, cached per configuration: a rerun that changes only a view option
-    (colour, 3-D projection, points drawn) recomputes nothing."""
-    return explore(manifold, transform, n_points=n_points, seed=seed, noise=noise,
-                   manifold_params=manifold_params, transform_params=transform_params)
+    (colour, 3-D projection, points drawn) recomputes nothing.
+
+    One cache shared by every session (an Exploration's arrays are read-only, so all can share one
+    object), bounded by entries (8) and by bytes (1/4 of the memory limit of :mod:`explorer.budget`,
+    175 MB by default): many visitors asking for different large results can't grow memory
+    without end. (``st.cache_resource`` bounds entries only: 8 results of 1,000,000 points would
+    keep over 1 GB.)
+    """
+    key = (manifold, transform, n_points, seed, noise, _frozen(manifold_params), _frozen(transform_params))
+
+    def compute() -> Exploration:
+        with st.spinner("Computing…"):
+            return explore(manifold, transform, n_points=n_points, seed=seed, noise=noise,
+                           manifold_params=manifold_params, transform_params=transform_params)
+
+    return RESULTS.get(key, compute)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+def _exploration_bytes(result: Exploration) -> int:
+    return sum(array.nbytes for array in (result.original, result.t, result.embedded, result.projected, result.active)
+               if array is not None)
+
+
+def _frozen(params: Any) -> Any:
+    return tuple(sorted(params.items(), key=lambda item: str(item[0]))) if isinstance(params, Mapping) else params
+
+
 def cached_sweep(manifold: str, transform: str, n_values: tuple[int, ...], seeds: tuple[int, ...], n_points: int,
                  noise: float, manifold_params: dict, transform_params: dict, _progress=None):
-    """:func:`explorer.sweep`, cached; ``_progress`` (not part of the cache key) gets the done fraction."""
-    return sweep(manifold, transform, n_values=list(n_values), seeds=list(seeds), n_points=n_points, noise=noise,
-                 manifold_params=manifold_params, transform_params=transform_params, progress=_progress)
+    """:func:`explorer.sweep`, cached (16 tables, shared by every session; each caller gets its own
+    copy); ``_progress`` (not part of the cache key) gets the done fraction.
+
+    Not ``st.cache_data``: it records the progress bar's updates made inside the call and replays
+    them on a cache hit, where that bar belongs to another session's run and replaying fails.
+    """
+    key = (manifold, transform, tuple(n_values), tuple(seeds), n_points, noise, _frozen(manifold_params),
+           _frozen(transform_params))
+    table = SWEEPS.get(key, lambda: sweep(manifold, transform, n_values=list(n_values), seeds=list(seeds),
+                                          n_points=n_points, noise=noise, manifold_params=manifold_params,
+                                          transform_params=transform_params, progress=_progress))
+    return table.copy()
+
+
+RESULTS = budget.ResultCache(size=_exploration_bytes)
+SWEEPS = budget.ResultCache(size=lambda table: int(table.memory_usage(deep=True).sum()), max_entries=16)
+cached_explore.clear = RESULTS.clear  # as on a st.cache_resource function
+cached_sweep.clear = SWEEPS.clear
 
 
 _LINK = "_link_requested"
@@ -136,3 +208,9 @@ def downloads(key: str, files: Mapping[str, tuple]) -> None:
     for column, (label, (make, file_name, mime)) in zip(st.columns(len(files) + 2), files.items()):
         column.download_button(label, make, file_name, mime, key=f"{key}.{file_name}",
                                icon=":material/download:", on_click="ignore", width="stretch")
+
+
+def figure_downloads(name: str, build_chart: Callable[[], Any]) -> dict:
+    """SVG and PNG entries for :func:`downloads`; the chart is built and rendered only when clicked."""
+    return {"Figure (SVG)": (lambda: export.chart_svg(build_chart()), f"{name}.svg", "image/svg+xml"),
+            "Figure (PNG)": (lambda: export.chart_png(build_chart()), f"{name}.png", "image/png")}

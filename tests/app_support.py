@@ -30,7 +30,7 @@ def assert_healthy(app: AppTest) -> None:
 
 def widget(app: AppTest, key: str):
     """The widget whose key (= URL parameter) is ``key``, wherever it is on the page."""
-    for kind in ("selectbox", "slider", "number_input", "checkbox", "radio", "multiselect"):
+    for kind in ("selectbox", "slider", "number_input", "checkbox", "radio", "multiselect", "text_input"):
         for element in getattr(app, kind):
             if element.key == key:
                 return element
@@ -42,7 +42,13 @@ def vega_charts(app: AppTest, root=None) -> list:
 
 
 def plotly_charts(app: AppTest, root=None) -> list:
-    return list((root or app).get("plotly_chart"))
+    """The Plotly views (the morph animation excluded: see :func:`morph_chart`)."""
+    return [chart for chart in (root or app).get("plotly_chart") if chart.key != "morph_chart"]
+
+
+def morph_chart(app: AppTest):
+    (chart,) = [chart for chart in app.get("plotly_chart") if chart.key == "morph_chart"]
+    return chart
 
 
 def vega_data(chart) -> pd.DataFrame:
@@ -115,3 +121,22 @@ def capture_downloads(monkeypatch) -> dict[str, Any]:
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", recording)
     monkeypatch.setattr(MediaFileManager, "add_deferred", recording_deferred)
     return captured
+
+
+def linked_chart(app: AppTest):
+    """The chart holding the Original and Projected-back 2-D views (one dataset, two panels)."""
+    for chart in vega_charts(app):
+        spec = vega_spec(chart)
+        if "hconcat" in spec and any(p.get("name") == "brush" for p in spec.get("params", [])):
+            return chart
+    raise AssertionError("the page shows no linked 2-D views")
+
+
+def two_d_views(app: AppTest) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(original, projected) points the 2-D views draw: columns x, y, c (and s when a selection greys
+    points), one row per drawn point, read from the linked chart's one dataset."""
+    (data,) = vega_datasets(linked_chart(app)).values()
+    extra = [column for column in ("c", "s") if column in data]
+    original = data[["x", "y", *extra]]
+    projected = data[["xp", "yp", *extra]].rename(columns={"xp": "x", "yp": "y"})
+    return original, projected

@@ -7,8 +7,8 @@ import pytest
 
 import manifolds
 import transforms
-from app_support import (assert_healthy, assert_plotly_points, colour_codes, plotly_array, plotly_charts, plotly_figure, run_page,
-                         vega_charts, vega_data, vega_spec, widget)
+from app_support import (assert_healthy, assert_plotly_points, colour_codes, linked_chart, plotly_array,
+                         plotly_charts, plotly_figure, run_page, two_d_views, vega_spec, widget)
 from explorer import explore
 from explorer.metrics import METRIC_HELP, METRIC_LABELS, lossy_mask
 from explorer.projection import view_embedding
@@ -31,8 +31,7 @@ def test_first_load_is_the_seed_posts_setup(default_page):
     assert widget(app, "relu.activation").value == "relu"
     assert widget(app, "n_points").value == 5000
     assert widget(app, "seed").value == 0
-    original_chart, projected_chart = vega_charts(app)
-    original = vega_data(original_chart)
+    original, _ = two_d_views(app)
     assert len(original) == 5000
     phi = np.linspace(0, 8 * np.pi, 5000)
     np.testing.assert_allclose(original["x"], phi * np.cos(phi), **F32)
@@ -42,8 +41,7 @@ def test_first_load_is_the_seed_posts_setup(default_page):
 
 def test_views_show_the_engines_arrays(default_page):
     expected = explore("spiral", "relu", n_points=5000, seed=0, transform_params={"n": 10})
-    _, projected_chart = vega_charts(default_page)
-    projected = vega_data(projected_chart)
+    _, projected = two_d_views(default_page)
     np.testing.assert_allclose(projected[["x", "y"]].to_numpy(), expected.projected, **F32)
     (embedded_chart,) = plotly_charts(default_page)
     assert_plotly_points(embedded_chart, view_embedding(expected.embedded).points)
@@ -51,10 +49,11 @@ def test_views_show_the_engines_arrays(default_page):
 
 def test_one_colour_scale_across_views(default_page):
     codes = colour_codes(np.linspace(0, 8 * np.pi, 5000))  # t = φ ∈ [0, 8π] → codes 0..255
-    for chart in vega_charts(default_page):
-        np.testing.assert_array_equal(vega_data(chart)["c"], codes)
-        color = vega_spec(chart)["encoding"]["color"]
-        assert color["scale"] == {"scheme": "viridis", "domain": [0, 255]}
+    np.testing.assert_array_equal(two_d_views(default_page)[0]["c"], codes)  # one column for both 2-D views
+    for panel in vega_spec(linked_chart(default_page))["hconcat"]:
+        colour = panel["encoding"]["color"]["condition"]  # coloured unless outside a brush
+        assert colour["scale"] == {"scheme": "viridis", "domain": [0, 255]}
+        assert colour["field"] == "c"
     trace = plotly_figure(plotly_charts(default_page)[0])["data"][0]
     np.testing.assert_array_equal(plotly_array(trace["marker"]["color"]), codes)
     marker = trace["marker"]
@@ -67,8 +66,7 @@ def test_one_colour_scale_across_views(default_page):
 
 
 def test_two_d_views_have_equal_aspect(default_page):
-    for chart in vega_charts(default_page):
-        spec = vega_spec(chart)
+    for spec in vega_spec(linked_chart(default_page))["hconcat"]:
         assert spec["width"] == spec["height"]
         x_domain = spec["encoding"]["x"]["scale"]["domain"]
         y_domain = spec["encoding"]["y"]["scale"]["domain"]
@@ -91,8 +89,7 @@ def test_every_manifold_draws_from_the_page(name):
     assert_healthy(app)
     expected = explore(name, "relu", n_points=500)
     if expected.d == 2:
-        assert len(vega_charts(app)) == 2
-        np.testing.assert_allclose(vega_data(vega_charts(app)[0])[["x", "y"]], expected.original, **F32)
+        np.testing.assert_allclose(two_d_views(app)[0][["x", "y"]], expected.original, **F32)
     else:
         original_chart, projected_chart, _ = plotly_charts(app)
         assert_plotly_points(original_chart, expected.original)
@@ -107,32 +104,33 @@ def test_every_activation_and_inverse(activation, inverse):
     assert_healthy(app)
     expected = explore("spiral", "relu", n_points=400,
                        transform_params={"activation": activation, "inverse": inverse})
-    np.testing.assert_allclose(vega_data(vega_charts(app)[1])[["x", "y"]], expected.projected, **F32)
+    np.testing.assert_allclose(two_d_views(app)[1][["x", "y"]], expected.projected, **F32)
 
 
 @pytest.mark.parametrize("name", transforms.registry.names())
 def test_every_transform_draws_from_the_page(name):
     app = run_page({"transform": name, "n_points": "300"})
     assert_healthy(app)
-    assert len(vega_charts(app)) >= 2
+    original, projected = two_d_views(app)
+    np.testing.assert_allclose(projected[["x", "y"]], explore("spiral", name, n_points=300).projected, **F32)
 
 
 def test_changing_a_param_redraws_with_new_data():
     app = run_page({"n_points": "1000"})
     widget(app, "spiral.turns").set_value(2.0).run()
     assert_healthy(app)
-    original = vega_data(vega_charts(app)[0])
+    original = two_d_views(app)[0]
     phi = np.linspace(0, 4 * np.pi, 1000)  # two turns
     np.testing.assert_allclose(original[["x", "y"]], np.column_stack([phi * np.cos(phi), phi * np.sin(phi)]), **F32)
 
 
 def test_new_random_matrix_button_draws_a_new_matrix():
     app = run_page({"n_points": "1000"})
-    before = vega_data(vega_charts(app)[1])
+    before = two_d_views(app)[1]
     app.button[0].click().run()
     assert_healthy(app)
     assert widget(app, "seed").value == 1
-    after = vega_data(vega_charts(app)[1])
+    after = two_d_views(app)[1]
     np.testing.assert_allclose(after[["x", "y"]], explore("spiral", seed=1, n_points=1000).projected, **F32)
     assert not np.allclose(before[["x", "y"]], after[["x", "y"]])
 
@@ -151,9 +149,9 @@ def test_lost_kept_colouring_marks_exactly_the_lossy_points():
     expected = explore("spiral", n_points=2000, transform_params={"n": 3})
     lost = lossy_mask(expected.active, 2)
     assert 0 < lost.sum() < len(lost)
-    for chart in vega_charts(app):
-        np.testing.assert_array_equal(vega_data(chart)["c"], lost.astype(np.uint8))  # 1 = lost
-        assert vega_spec(chart)["encoding"]["color"]["scale"]["range"][1] == "#d62728"  # red
+    np.testing.assert_array_equal(two_d_views(app)[0]["c"], lost.astype(np.uint8))  # 1 = lost
+    for panel in vega_spec(linked_chart(app))["hconcat"]:
+        assert panel["encoding"]["color"]["condition"]["scale"]["range"][1] == "#d62728"  # red
 
 
 def test_plugin_error_is_shown_and_the_page_keeps_working():

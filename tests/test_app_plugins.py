@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import manifolds
-from app_support import assert_healthy, run_page, vega_charts, vega_data, widget
+from app_support import assert_healthy, run_page, two_d_views, widget
 
 PLUGIN_DIR = Path(manifolds.__file__).parent
 
@@ -54,7 +54,7 @@ def test_drop_in_manifold_appears_with_its_param_and_draws(plugin_file):
     assert widget(app, "manifold").value == "zz_ellipse"
     assert "Ellipse (drop-in test)" in widget(app, "manifold").options  # options show labels
     assert widget(app, "zz_ellipse.ratio").value == 0.25
-    original = vega_data(vega_charts(app)[0])
+    original = two_d_views(app)[0]
     np.testing.assert_allclose(original["y"].abs().max(), 0.25, rtol=1e-3)
 
 
@@ -66,7 +66,7 @@ def test_broken_plugin_is_a_warning_and_everything_else_works(plugin_file):
     assert any("zz_test_broken" in w and "broken on purpose" in w for w in warnings), warnings
     labels = {manifolds.registry[name].label for name in ("spiral", "trefoil", "circle")}
     assert set(widget(app, "manifold").options) >= labels
-    assert len(vega_charts(app)) == 2
+    assert len(two_d_views(app)[0]) == 400
 
 
 def test_plugin_gone_after_its_file_is_removed(plugin_file):

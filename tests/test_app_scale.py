@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import explorer.ui
-from app_support import assert_healthy, assert_plotly_points, plotly_charts, run_page, vega_charts, vega_data, widget
+from app_support import assert_healthy, assert_plotly_points, plotly_charts, run_page, two_d_views, widget
 from explorer import explore
 from explorer.sampling import display_rows
 
@@ -26,7 +26,7 @@ def test_large_sample_draws_a_capped_faithful_subset():
     assert_healthy(app)
     expected = explore("spiral", n_points=200_000)
     rows = display_rows(expected.t, 5000)
-    original, projected = (vega_data(chart) for chart in vega_charts(app))
+    original, projected = two_d_views(app)
     assert len(original) == len(projected) == 5000
     np.testing.assert_allclose(original[["x", "y"]], expected.original[rows], **F32)
     np.testing.assert_allclose(projected[["x", "y"]], expected.projected[rows], **F32)

@@ -140,7 +140,7 @@ def test_top_level_help_lists_the_commands():
     (["figure", "--param", "turns=lots"], "manifold 'spiral': turns must be a number, got 'lots'"),
     (["figure", "--param", "spin=1"], "manifold 'spiral' has no parameter 'spin'; its parameters are: turns"),
     (["figure", "--param", "turns"], "manifold 'spiral': expected key=value, got 'turns'"),
-    (["figure", "--tparam", "activation=sigmoid"], "transform 'relu': activation must be one of relu, relu6"),
+    (["figure", "--tparam", "activation=swish"], "transform 'relu': activation must be one of relu, relu6"),
     (["figure", "--tparam", "n=3"], "give the widths with --n"),
     (["figure", "--n", "2", "2.5"], "--n must be a whole number, got 2.5"),
     (["figure", "--n", "0"], "--n must be at least 1, got 0"),

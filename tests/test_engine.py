@@ -137,7 +137,7 @@ def test_noise_moves_points_by_its_fraction_of_the_rms_size(noise):
     ({"manifold_params": {"turns": "4"}}, ["turns"]),
     ({"transform_params": {"n": 2.5}}, ["'relu'", "n must be a whole number"]),
     ({"transform_params": {"n": True}}, ["'relu'", "n must be a number"]),
-    ({"transform_params": {"activation": "sigmoid"}}, ["activation", "relu"]),
+    ({"transform_params": {"activation": "swish"}}, ["activation", "relu"]),
     ({"transform_params": {"inverse": "qr"}}, ["inverse", "pinv"]),
     ({"n_points": 0}, ["n_points"]), ({"n_points": -10}, ["n_points"]), ({"n_points": 100.5}, ["n_points"]),
     ({"n_points": 10**7}, ["n_points", "at most"]), ({"n_points": "100"}, ["n_points"]),

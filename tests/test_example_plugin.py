@@ -21,7 +21,7 @@ import pytest
 
 import manifolds
 import transforms
-from app_support import assert_healthy, run_page, vega_charts, vega_data, widget
+from app_support import assert_healthy, run_page, two_d_views, widget
 from explorer import explore
 from explorer.check import check_plugin
 
@@ -113,7 +113,7 @@ def test_the_page_offers_and_draws_the_manifold(installed):
     select = widget(app, "manifold")
     assert select.value == "rose" and "Rose r = cos kθ (example package)" in select.options
     assert widget(app, "rose.k").value == 5 and widget(app, "rose.lift").value is False
-    original = vega_data(vega_charts(app)[0])
+    original = two_d_views(app)[0]
     expected = explore("rose", n_points=500, manifold_params={"k": 5}).original
     np.testing.assert_allclose(original[["x", "y"]].to_numpy(), expected, rtol=1e-6, atol=1e-6)  # float32 on the wire
 
@@ -126,6 +126,6 @@ def test_the_page_offers_and_runs_the_transform(installed):
     assert select.value == "leaky_layer"
     assert "Expand → leaky ReLU → project back (example package)" in select.options
     assert widget(app, "leaky_layer.slope").value == 0.5 and widget(app, "leaky_layer.n").value == 4
-    projected = vega_data(vega_charts(app)[1])
+    projected = two_d_views(app)[1]
     expected = explore("spiral", "leaky_layer", n_points=500, transform_params={"n": 4, "slope": 0.5}).projected
     np.testing.assert_allclose(projected[["x", "y"]].to_numpy(), expected, rtol=1e-5, atol=1e-4)

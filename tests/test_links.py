@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 import manifolds
 import transforms
-from app_support import (assert_healthy, assert_plotly_points, plotly_charts, run_page, vega_charts, vega_data,
-                         widget)
+from app_support import assert_healthy, assert_plotly_points, plotly_charts, run_page, two_d_views, widget
 from explorer import explore
 from explorer.links import ignored_values
 from explorer.params_text import format_value
@@ -24,6 +22,8 @@ def other_value(param: Param):
         return next(choice for choice in param.choices if choice != param.default)
     if param.kind == "bool":
         return not param.default
+    if param.kind == "text":
+        return "t" if param.default != "t" else "2*t"  # a formula, for a formula param
     return param.min if param.default != param.min else param.max
 
 
@@ -38,6 +38,8 @@ PLUGIN_PARAMS = [(registry, name, key) for registry in (manifolds.registry, tran
 @pytest.mark.parametrize("registry,plugin,key", PLUGIN_PARAMS,
                          ids=[f"{plugin}.{key}" for _, plugin, key in PLUGIN_PARAMS])
 def test_every_plugin_param_round_trips(registry, plugin, key):
+    if (plugin, key) == ("uploaded", "data"):
+        pytest.skip("by design a link can't carry uploaded points: tests/test_upload.py")
     param = registry[plugin].params[key]
     value = other_value(param)
     kind = "manifold" if registry is manifolds.registry else "transform"
@@ -65,7 +67,7 @@ def test_link_reproduces_the_same_figures():
 def test_view_options_and_tab_round_trip():
     app = run_page({"colour": "lost / kept", "relu.n": "3", "n_points": "500"})
     assert widget(app, "colour").value == "lost / kept"
-    assert set(vega_data(vega_charts(app)[0])["c"]) == {0, 1}  # kept, lost
+    assert set(two_d_views(app)[0]["c"]) == {0, 1}  # kept, lost
     app = run_page({"tab": "Sweep over n", "sweep.n": "2, 4", "sweep.seeds": "3", "sweep.points": "500"})
     assert_healthy(app)
     assert app.text_input(key="sweep.n").value == "2, 4"
@@ -110,7 +112,7 @@ def test_bad_link_values_are_named_and_defaults_used(query, named):
     assert not app.exception
     warnings = link_warnings(app)
     assert len(warnings) == 1 and f"`{named}`" in warnings[0], warnings
-    assert len(vega_charts(app)) == 2  # the default spiral is drawn
+    assert len(two_d_views(app)[0]) in (400, 5000)  # the spiral is drawn (5000: n_points fell back)
 
 
 def test_link_warning_can_be_dismissed():

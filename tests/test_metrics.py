@@ -163,11 +163,40 @@ def test_collapse_near_pairs_across_a_cell_boundary_are_found_in_high_dimensions
     np.testing.assert_array_equal(np.flatnonzero(metrics.collapse_mask(original, embedded)), [10, 90])
 
 
-def test_collapse_linear_is_zero_and_relu_collapses_at_small_n():
-    for seed in range(5):
-        for n in (2, 3, 30):
-            run = explore("spiral", "relu", n_points=2000, seed=seed, transform_params={"n": n, "activation": "linear"})
-            assert run.metrics["collapse_fraction"] == 0.0
+def brute_force_collapse(original, embedded):
+    """The definition, pair by pair: grid keys within 1 everywhere and inputs far apart (L∞)."""
+    keys = np.rint(embedded / (metrics.COLLAPSE_TOL * metrics.rms_spread(embedded)))
+    meet = np.abs(keys[:, None, :] - keys[None, :, :]).max(axis=2) <= 1
+    far = np.abs(original[:, None, :] - original[None, :, :]).max(axis=2) > \
+        metrics.COLLAPSE_FAR * metrics.rms_spread(original)
+    return (meet & far).any(axis=1)
+
+
+def test_collapse_mask_matches_the_pairwise_definition_on_random_cases():
+    rng = np.random.default_rng(1)
+    for _ in range(60):
+        count, n, d = int(rng.integers(10, 200)), int(rng.integers(1, 8)), int(rng.integers(2, 4))
+        original, embedded = rng.standard_normal((count, d)), rng.standard_normal((count, n))
+        step = metrics.COLLAPSE_TOL * metrics.rms_spread(embedded)
+        copies = int(rng.integers(0, count // 3))  # exact copies and copies up to 2.5 cells away
+        source, target = rng.integers(0, count, copies), rng.integers(0, count, copies)
+        jitter = rng.uniform(-2.5, 2.5, (copies, n)) * rng.choice([0.0, 1.0], (copies, 1))
+        embedded[target] = embedded[source] + jitter * step
+        if rng.random() < 0.3:
+            embedded[: count // 4] = 0.0
+        if rng.random() < 0.3:
+            embedded = np.maximum(embedded, 0.0)
+        np.testing.assert_array_equal(metrics.collapse_mask(original, embedded),
+                                      brute_force_collapse(original, embedded))
+
+
+def test_collapse_injective_is_zero_and_relu_collapses_at_small_n():
+    for activation in ("linear", "leaky_relu"):  # leaky ReLU squeezes by 100 and still counts as injective
+        for seed in range(5):
+            for n in (2, 3, 30):
+                run = explore("spiral", "relu", n_points=2000, seed=seed,
+                              transform_params={"n": n, "activation": activation})
+                assert run.metrics["collapse_fraction"] == 0.0, (activation, seed, n)
     relu = [explore("spiral", "relu", n_points=2000, seed=seed, transform_params={"n": n}).metrics["collapse_fraction"]
             for n in (2, 30) for seed in range(5)]
     assert np.mean(relu[:5]) > 0.15 and min(relu[:5]) > 0.02  # all units off: images at exactly 0
@@ -243,6 +272,39 @@ def test_identical_points_share_the_places_they_straddle():
     assert metrics._overlap(found, after)[4] / 4 == pytest.approx(expected_4)
 
 
+def brute_force_shares(points, i, k):
+    """share of each point j ≠ i among i's k nearest: identical points split the places they straddle."""
+    rows, group = np.unique(points, axis=0, return_inverse=True)
+    group = group.ravel()
+    counts = np.bincount(group) - (np.arange(len(rows)) == group[i])
+    remaining, share = k, np.zeros(len(rows))
+    for g in np.argsort(np.linalg.norm(rows - points[i], axis=1)):
+        if counts[g]:
+            share[g] = min(remaining, counts[g]) / counts[g]
+            remaining -= min(remaining, counts[g])
+    result = share[group]
+    result[i] = 0.0
+    return result
+
+
+@pytest.mark.parametrize("duplicates_in", ["neither", "input", "projection", "both"])
+def test_neighbor_preservation_matches_the_definition_on_random_cases(duplicates_in):
+    rng = np.random.default_rng(2)
+    for _ in range(10):
+        count = int(rng.integers(12, 120))
+        points = rng.standard_normal((count, 2))
+        projected = points + 0.3 * rng.standard_normal(points.shape)
+        if duplicates_in in ("input", "both"):
+            points[rng.integers(0, count, count // 4)] = points[rng.integers(0, count, count // 4)]
+        if duplicates_in in ("projection", "both"):
+            projected[rng.integers(0, count, count // 2)] = projected[rng.integers(0, count, count // 2)]
+            projected[rng.random(count) < 0.2] = 0.0  # a cluster, like ReLU's zeros
+        k = int(rng.integers(1, 11))
+        expected = np.mean([np.minimum(brute_force_shares(points, i, k), brute_force_shares(projected, i, k)).sum() / k
+                            for i in range(count)])
+        assert metrics.neighbor_preservation(points, projected, k=k) == pytest.approx(expected)
+
+
 def test_neighbor_preservation_subsamples_queries_evenly_but_searches_all_points():
     points = spiral_points(50_000)
     found = metrics.input_neighbours(points)
@@ -256,6 +318,20 @@ def test_neighbor_preservation_subsamples_queries_evenly_but_searches_all_points
         assert set(nearest[row]) == set(np.argsort(distance)[:10])
     assert not set(nearest.ravel()) <= set(queries)  # neighbours come from all points
     assert metrics.neighbor_preservation(points, points, input_side=found) == 1.0
+
+
+def test_grouping_tells_apart_rows_that_differ_in_structured_bits():
+    rng = np.random.default_rng(3)
+    points = rng.standard_normal((1000, 3))
+    mirrored = np.vstack([points, points * [-1.0, 1.0, -1.0], points * [-1.0, -1.0, 1.0]])  # sign bits only
+    assert len(metrics._group(metrics._exact_hashes(mirrored)).rep) == 3000
+    keys = np.zeros((60, 4))
+    keys[np.arange(60), np.arange(60) % 4] = 2.0 ** np.arange(60)  # powers of two in one coordinate
+    keys[30 + np.arange(30), (np.arange(30) + 1) % 4] = -(2.0 ** np.arange(30))  # and in two
+    hashes, _ = metrics._cell_hashes(keys, 1.0)
+    assert len(metrics._group(hashes).rep) == 60
+    trefoil = explore("trefoil", "relu", n_points=2000).original  # its mirror points differ in signs
+    assert metrics.neighbor_preservation(trefoil, trefoil + 1e-3) == 1.0
 
 
 # -- reconstruction error and determinism -------------------------------------------------------

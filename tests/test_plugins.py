@@ -55,6 +55,8 @@ def test_transform_contract(name):
     (Param(np.int64(3)), "int", False),
     (Param(0.5, min=0.0), "float", False),
     (Param("a", choices=["a", "b"]), "choice", False),
+    (Param("cos(t)"), "text", False),
+    (Param(""), "text", False),
 ])
 def test_param_kind(param, kind, bounded):
     assert param.kind == kind and param.bounded == bounded
@@ -69,6 +71,9 @@ def test_param_kind(param, kind, bounded):
     (Param(False), True, True),
     (Param(False), np.bool_(True), True),
     (Param("a", choices=("a", "b")), "b", "b"),
+    (Param("cos(t)"), "sin(t)", "sin(t)"),
+    (Param("cos(t)"), np.str_("t"), "t"),
+    (Param("cos(t)"), "", ""),
 ])
 def test_param_accepts_and_coerces(param, value, expected):
     checked = param.validate(value, "x")
@@ -77,6 +82,7 @@ def test_param_accepts_and_coerces(param, value, expected):
 
 INT, FLOAT, FLAG, CHOICE = Param(3, min=1, max=12), Param(1.0, min=0.0, max=2.0), Param(False), \
     Param("a", choices=("a", "b"))
+TEXT = Param("cos(t)")
 
 
 @pytest.mark.parametrize("param, value, words", [
@@ -86,6 +92,7 @@ INT, FLOAT, FLAG, CHOICE = Param(3, min=1, max=12), Param(1.0, min=0.0, max=2.0)
     (FLOAT, "1.0", "number"), (FLOAT, [1.0], "number"), (FLOAT, 1 + 0j, "number"),
     (FLAG, 1, "true or false"), (FLAG, "true", "true or false"),
     (CHOICE, "c", "one of"), (CHOICE, None, "one of"),
+    (TEXT, 3, "must be text"), (TEXT, None, "must be text"), (TEXT, "t" * 201, "at most 200 characters"),
 ])
 def test_param_rejects_bad_values_naming_the_param(param, value, words):
     with pytest.raises(ValueError, match="my_param") as error:
@@ -94,10 +101,10 @@ def test_param_rejects_bad_values_naming_the_param(param, value, words):
 
 
 @pytest.mark.parametrize("make", [
-    lambda: Param("text"), lambda: Param(None), lambda: Param([1, 2]),
+    lambda: Param("x" * 201), lambda: Param(None), lambda: Param([1, 2]),
     lambda: Param(5, min=1, max=3), lambda: Param(0.5, min=1.0), lambda: Param(1, min=3, max=1),
     lambda: Param(float("nan")), lambda: Param("c", choices=("a", "b")),
-], ids=["str", "none", "list", "int-above-max", "float-below-min", "min>max", "nan", "default-not-a-choice"])
+], ids=["text-too-long", "none", "list", "int-above-max", "float-below-min", "min>max", "nan", "default-not-a-choice"])
 def test_bad_param_declarations_raise(make):
     with pytest.raises(ValueError):
         make()

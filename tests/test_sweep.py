@@ -95,6 +95,7 @@ def test_progress_is_reported_up_to_one():
     ({"n_points": 5}, "n_points must be at least 10"),
     ({"noise": -0.1}, "noise must be at least 0"),
     ({"transform_params": {"activation": "swish"}}, "activation must be one of"),
+    ({"n_values": [1, 2], "transform_params": {"inverse": "square"}}, "square inverse needs n ≥ d"),
 ])
 def test_bad_values_raise_value_error(kwargs, message):
     with pytest.raises(ValueError, match=message):

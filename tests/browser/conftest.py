@@ -87,13 +87,34 @@ def js_errors(page):
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
     report = yield
-    page = item.funcargs.get("page") if hasattr(item, "funcargs") else None
+    funcargs = getattr(item, "funcargs", None) or {}
+    # the test's page: the ``page`` fixture, else a page fixture of a wider scope named ``*_page``
+    page = funcargs.get("page")
+    if page is None:
+        page = next((value for name, value in funcargs.items() if name.endswith("_page")), None)
     if report.failed and report.when in ("setup", "call") and page is not None and not page.is_closed():
         ARTIFACTS.mkdir(exist_ok=True)
         path = ARTIFACTS / (re.sub(r"[^A-Za-z0-9_.-]+", "_", item.name).strip("_") + ".png")
         try:
-            page.screenshot(path=str(path), full_page=True)
+            _screenshot_whole_page(page, path)
             report.sections.append(("browser", f"screenshot saved to {path}"))
         except Exception as error:  # noqa: BLE001 — a failed screenshot must not mask the test's failure
             report.sections.append(("browser", f"could not save a screenshot: {error}"))
     return report
+
+
+def _screenshot_whole_page(page, path, max_height: int = 8000) -> None:
+    """A full-page screenshot that includes what lies below the fold. Streamlit scrolls its main
+    area inside the window (``stMain``), so ``full_page`` alone shows only the first screen: the
+    window is made as tall as that content for the shot, then set back."""
+    viewport = page.viewport_size
+    height = page.evaluate("() => { const main = document.querySelector('[data-testid=\"stMain\"]');"
+                           " return main ? main.scrollHeight : 0; }")
+    try:
+        if viewport and height > viewport["height"]:
+            page.set_viewport_size({"width": viewport["width"], "height": min(int(height), max_height)})
+            page.wait_for_timeout(300)  # let the charts lay out at the new size
+        page.screenshot(path=str(path), full_page=True)
+    finally:
+        if viewport and page.viewport_size != viewport:
+            page.set_viewport_size(viewport)

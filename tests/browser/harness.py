@@ -6,8 +6,10 @@ Playwright is imported lazily, so the server half works without it.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
+import re
 import shutil
 import signal
 import socket
@@ -36,6 +38,8 @@ PLOTLY_CHART = '[data-testid="stPlotlyChart"]'
 PLOTLY_PLOT_AREAS = ".gl-container > div, .draglayer .nsewdrag"
 LOADING = '[data-testid="stSkeleton"]'
 ERROR_ELEMENTS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
+WARNING_ELEMENTS = '[data-testid="stAlertContentWarning"]'
+PLOTLY_SCENE = ".gl-container > div"  # a 3-D scene: the element holding its WebGL canvas, where drags go
 
 
 # --- the server -------------------------------------------------------------------------------
@@ -278,3 +282,169 @@ def plotly_charts(page: Any) -> list[dict]:
         stats["coloured_pixels"] = sum(coloured_pixels(area.screenshot()) for area in areas if area.is_visible())
         charts.append(stats)
     return charts
+
+
+# --- driving the page -------------------------------------------------------------------------
+
+def slider(page: Any, label: str) -> Any:
+    """The keyboard-operable thumb of the Streamlit slider labelled exactly ``label``.
+
+    Found by the widget's visible label, not by its accessible name: Streamlit names the thumb
+    twice over (``aria-labelledby`` lists the thumb and its group, both called ``label``).
+    """
+    label_element = page.locator('[data-testid="stWidgetLabel"]').get_by_text(label, exact=True)
+    return page.locator('[data-testid="stSlider"]').filter(has=label_element).get_by_role("slider")
+
+
+# Counts script runs from now on: every change of ``data-test-script-state`` to or from
+# "running" (a MutationObserver sees each one, however short the run).
+_WATCH_RUNS = r"""
+() => {
+  if (window.__runObserver) window.__runObserver.disconnect();
+  window.__scriptRuns = 0;
+  window.__runObserver = new MutationObserver((records) => {
+    for (const r of records) {
+      if (r.oldValue === "running" || r.target.getAttribute("data-test-script-state") === "running") {
+        window.__scriptRuns += 1;
+      }
+    }
+  });
+  window.__runObserver.observe(document, {attributes: true, subtree: true, attributeOldValue: true,
+                                          attributeFilter: ["data-test-script-state"]});
+}
+"""
+
+
+def rerun(page: Any, action: Any, timeout: float = 60_000) -> None:
+    """Call ``action()`` (a key press, a click: something that makes the app rerun), then wait
+    until a script run has started *and* finished and every visible chart has drawn.
+
+    Waiting only for the idle state would race: right after the action the app is still idle
+    from the previous run.
+    """
+    page.evaluate(_WATCH_RUNS)
+    action()
+    page.wait_for_function("() => window.__scriptRuns > 0", timeout=timeout)
+    wait_for_app(page, timeout=timeout)
+
+
+def wait_until(condition: Any, timeout: float = 15.0, interval: float = 0.2) -> bool:
+    """Poll ``condition()`` until it is truthy or ``timeout`` seconds have passed; its last value."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value or time.monotonic() >= deadline:
+            return value
+        time.sleep(interval)
+
+
+_VEGA_FINGERPRINT = r"""
+(el) => {
+  const canvas = el.querySelector("canvas.marks");
+  if (canvas) return canvas.toDataURL("image/png");
+  const svg = el.querySelector("svg.marks");
+  return svg ? svg.outerHTML : null;
+}
+"""
+
+
+def _vega_digest(drawn: str | None) -> str | None:
+    if drawn is None:
+        return None
+    # Vega numbers the ids of clip paths and gradients per render: the same picture, other ids
+    drawn = re.sub(r'(id="|url\(#|href="#)([A-Za-z_-]*?)\d+', r"\1\2", drawn)
+    return hashlib.sha1(drawn.encode()).hexdigest()
+
+
+def vega_fingerprints(page: Any) -> list[str | None]:
+    """A digest of what each visible Vega-Lite chart shows (its canvas pixels, or its SVG), in
+    page order: equal digests mean the same picture, whatever the data encoding."""
+    return [_vega_digest(chart.evaluate(_VEGA_FINGERPRINT))
+            for chart in page.locator(VEGA_CHART).all() if chart.is_visible()]
+
+
+_PLOTLY_COORDINATES = r"""
+(el) => {
+  const gd = el.querySelector(".js-plotly-plot");
+  if (!gd || !Array.isArray(gd._fullData)) return null;
+  const trace = gd._fullData.find((t) => t.visible === true);
+  if (!trace) return null;
+  const axes = ["x", "y", "z"].filter((a) => trace[a] && trace[a].length !== undefined);
+  return {type: trace.type, axes, columns: axes.map((a) => Array.from(trace[a])),
+          meta: gd._fullLayout ? gd._fullLayout.meta ?? null : null};
+}
+"""
+
+
+def plotly_points(page: Any) -> list[dict]:
+    """The points each visible Plotly chart draws, in data units, in page order.
+
+    Each item: ``type`` (trace type), ``points`` ((N, k) float64 array of the first visible
+    trace) and ``resolution`` (how far a drawn coordinate may be from the true one because of
+    the transport encoding). Plotly's ``_fullData`` holds the decoded arrays (``gd.data`` may
+    hold a base64 ``{dtype, bdata}`` spec). If the figure's ``layout.meta`` declares integer codes
+    (``origin`` (k,) and ``scale``: value = origin + code · scale, as
+    :func:`explorer.charts.scatter_3d` does), they are turned back into coordinates here, the
+    one place that knows about it.
+    """
+    import numpy as np
+
+    charts = []
+    for chart in page.locator(PLOTLY_CHART).all():
+        if not chart.is_visible():
+            continue
+        drawn = chart.evaluate(_PLOTLY_COORDINATES)
+        if drawn is None:
+            charts.append({"type": None, "points": np.empty((0, 0)), "resolution": 0.0})
+            continue
+        points = np.column_stack([np.asarray(column, dtype=np.float64) for column in drawn["columns"]])
+        meta, resolution = drawn.get("meta"), 0.0
+        if isinstance(meta, dict) and "origin" in meta and "scale" in meta:
+            scale = float(meta["scale"])
+            points = np.asarray(meta["origin"], dtype=np.float64)[: points.shape[1]] + points * scale
+            resolution = scale / 2
+        charts.append({"type": drawn["type"], "points": points, "resolution": resolution})
+    return charts
+
+
+def drag(page: Any, target: Any, dx: float, dy: float, steps: int = 4) -> None:
+    """Press the left mouse button in the middle of ``target`` (a locator), move by (dx, dy) px
+    in ``steps`` moves and release: a user's drag."""
+    box = target.bounding_box()
+    if box is None or box["width"] == 0 or box["height"] == 0:
+        raise AssertionError(f"cannot drag on {target}: it has no size on the page ({box})")
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + dx, y + dy, steps=steps)
+    page.mouse.up()
+
+
+def chart_fingerprints(page: Any) -> list[tuple[str, str | None]]:
+    """``(kind, digest)`` of every visible chart, in page order: of a Vega-Lite chart its picture
+    (as :func:`vega_fingerprints`), of a Plotly chart its decoded trace data (as
+    :func:`plotly_points`). Equal lists: the page shows the same data; a changed digest: that
+    chart's data (or, for Vega, its picture) changed."""
+    prints = []
+    for chart in page.locator(f"{VEGA_CHART}, {PLOTLY_CHART}").all():
+        if not chart.is_visible():
+            continue
+        if chart.evaluate("(el, selector) => el.matches(selector)", VEGA_CHART):
+            prints.append(("vega", _vega_digest(chart.evaluate(_VEGA_FINGERPRINT))))
+        else:
+            drawn = chart.evaluate(_PLOTLY_COORDINATES)
+            prints.append(("plotly", None if drawn is None else hashlib.sha1(
+                repr((drawn["type"], drawn["columns"], drawn.get("meta"))).encode()).hexdigest()))
+    return prints
+
+
+def open_app(page: Any, url: str) -> None:
+    """Go to ``url`` and wait until the app has run and drawn every chart."""
+    response = page.goto(url)
+    assert response is not None and response.ok, f"GET {url} answered {response and response.status}"
+    wait_for_app(page)
+
+
+def assert_no_error_elements(page: Any) -> None:
+    errors = page.locator(ERROR_ELEMENTS)
+    assert errors.count() == 0, f"error elements on the page: {list(dict.fromkeys(errors.all_inner_texts()))}"

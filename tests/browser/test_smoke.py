@@ -1,6 +1,6 @@
 """Smoke test in a real browser: the page loads and draws its three views, with no error on it."""
 
-from .harness import ERROR_ELEMENTS, plotly_charts, vega_charts, wait_for_app
+from .harness import assert_no_error_elements, open_app, plotly_charts, vega_charts
 
 # The default page draws thousands of points per view. A Vega chart with no data still draws its
 # axes (~20 path segments) and its colour legend (~3,000 coloured pixels): the mark count is the
@@ -11,15 +11,6 @@ MIN_POINTS = 500  # Plotly: points in the visible traces
 MIN_COLOURED_PIXELS = 1_000
 
 
-def open_app(page, app_url):
-    response = page.goto(app_url)
-    assert response is not None and response.ok, f"GET {app_url} answered {response and response.status}"
-    wait_for_app(page)
-
-
-def assert_no_error_elements(page):
-    errors = page.locator(ERROR_ELEMENTS)
-    assert errors.count() == 0, f"error elements on the page: {list(dict.fromkeys(errors.all_inner_texts()))}"
 
 
 def test_page_loads_without_errors(page, app_url, js_errors):
@@ -42,9 +33,10 @@ def test_three_views_are_drawn(page, app_url):
     for index, chart in enumerate(plotly):
         assert chart["points"] > 0 and chart["coloured_pixels"] > 0, f"Plotly chart {index} is blank: {chart}"
 
+    # Original and Projected back are the two panels of one linked Vega-Lite chart (shared brush).
     views_2d = [chart for chart in vega
-                if chart["marks"] >= MIN_MARKS and chart["coloured_pixels"] >= MIN_COLOURED_PIXELS]
-    assert len(views_2d) >= 2, f"expected at least 2 Vega-Lite views full of points; the Vega charts: {vega}"
+                if chart["marks"] >= 2 * MIN_MARKS and chart["coloured_pixels"] >= MIN_COLOURED_PIXELS]
+    assert len(views_2d) >= 1, f"expected the 2-D views as a Vega-Lite chart full of points; the Vega charts: {vega}"
 
     views_3d = [chart for chart in plotly
                 if "scatter3d" in chart["types"] and chart["webgl"]
