@@ -125,25 +125,31 @@ FIGURE1_PANEL = 230  # px per small multiple
 
 def figure1_grid(original: np.ndarray, t: np.ndarray, panels: list[tuple[int, np.ndarray, dict]],
                  columns: int = 3) -> alt.ConcatChart:
-    """The paper's Figure 1: ``original`` (N, d), then each ``(n, projected (N, d), metrics)``.
-
-    Each panel is square with equal axes; all share the colour scale of ``t`` (N,). Points in R³
-    are shown on their (x₁, x₂) plane. One dataset feeds every panel (columns ``x0, y0, x1, …``
-    and one colour column ``c``), so nothing is sent twice.
-    """
-    colouring = Colouring.by_value(t, "t")
+    """The paper's Figure 1: ``original`` (N, d), then each ``(n, projected (N, d), metrics)``,
+    each panel titled with its measured lossy and collapse fractions (see :func:`panel_grid`)."""
     views = [("Input", f"{len(t):,} points", original)]
     for n, projected, measured in panels:
         facts = [f"{label} {measured[key]:.1%}" for key, label in (("lossy_fraction", "lossy"),
                                                                      ("collapse_fraction", "collapsed"))
                  if key in measured]
         views.append((f"n = {n}", " · ".join(facts), projected))
+    return panel_grid(t, views, columns)
+
+
+def panel_grid(t: np.ndarray, views: list[tuple[str, str, np.ndarray]], columns: int = 3) -> alt.ConcatChart:
+    """Small multiples of ``(title, subtitle, points (N, d))``, coloured by ``t`` (N,).
+
+    Each panel is square with equal axes; all share one colour scale. Points in R³ are shown on
+    their (x₁, x₂) plane. One dataset feeds every panel (columns ``x0, y0, x1, …`` and one colour
+    column ``c``), so nothing is sent twice.
+    """
+    colouring = Colouring.by_value(t, "t")
     data = {"c": colouring.codes}
     charts = []
     for i, (title, subtitle, points) in enumerate(views):
         data[f"x{i}"], data[f"y{i}"] = points[:, 0].astype(np.float32), points[:, 1].astype(np.float32)
         charts.append(scatter_panel(alt.Chart(), f"x{i}", f"y{i}", points[:, :2], colouring, title, ("x₁", "x₂"),
-                             subtitle, FIGURE1_PANEL, legend=i == len(views) - 1))
+                                    subtitle, FIGURE1_PANEL, legend=i == len(views) - 1))
     return (alt.concat(*charts, columns=columns, data=pd.DataFrame(data))
             .resolve_scale(x="independent", y="independent"))
 

@@ -108,29 +108,17 @@ def depth_chart(result, cap: int | None = None):
     """An Altair grid, like Figure 1: the input, then X'ᵢ after each layer on the (x₁, x₂) plane,
     each panel titled with its lossy fraction (and theory, for ReLU) and neighbours kept. ``cap``: draw at most this
     many points per panel (an even stride along t); the titles use all points."""
-    import altair as alt
-    import pandas as pd
-
-    from explorer.charts import FIGURE1_PANEL, scatter_panel
-    from explorer.colouring import Colouring
+    from explorer.charts import panel_grid
     from explorer.sampling import display_rows
 
     rows = display_rows(result.t, cap) if cap else np.arange(result.n_points)
-    colouring = Colouring.by_value(result.t[rows], "t")
     stack = _rerun(result)
-    views = [("Input", f"{result.n_points:,} points", result.original)]
+    views = [("Input", f"{result.n_points:,} points", result.original[rows])]
     for row in _table(result, stack):
         theory = f" (theory {row['lossy_theory']:.1%})" if row["lossy_theory"] is not None else ""
         views.append((f"After layer {row['layer']}", f"lossy {row['lossy_fraction']:.1%}{theory} · neighbours "
-                      f"{row['neighbor_preservation']:.0%}", stack.projections[row["layer"] - 1]))
-    data, charts = {"c": colouring.codes}, []
-    for i, (title, subtitle, points) in enumerate(views):
-        shown = points[rows, :2]
-        data[f"x{i}"], data[f"y{i}"] = shown[:, 0].astype(np.float32), shown[:, 1].astype(np.float32)
-        charts.append(scatter_panel(alt.Chart(), f"x{i}", f"y{i}", shown, colouring, title, ("x₁", "x₂"),
-                                    subtitle, FIGURE1_PANEL, legend=i == len(views) - 1))
-    return (alt.concat(*charts, columns=3, data=pd.DataFrame(data))
-            .resolve_scale(x="independent", y="independent"))
+                      f"{row['neighbor_preservation']:.0%}", stack.projections[row["layer"] - 1][rows]))
+    return panel_grid(result.t[rows], views)
 
 
 def _rerun(result) -> Stack:

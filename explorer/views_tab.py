@@ -12,6 +12,7 @@ from explorer import export
 from explorer import metrics as metric_info
 from explorer.charts import scatter, three_views_static
 from explorer.colouring import Colouring
+from explorer.depth import depth_chart
 from explorer.interactive import BRUSH, animation, brushed, linked_views, morph_frames
 from explorer.pipeline import Exploration
 from explorer.plugins import Param
@@ -91,6 +92,9 @@ def three_views_tab(result: Exploration, manifold_label: str, figure1_widths: li
     metrics_row(result)
     if selection is not None:
         selection_row(result, selection)
+    if result.transform == "deep_stack":
+        st.subheader("Layer by layer", help="X' after each layer of the stack: how the manifold degrades with depth")
+        show_chart(_depth_chart(config_key(result), result))
     every = max(1, len(rows) // MORPH_CAP)
     morph_section(result, rows[::every], colouring.take(np.arange(0, len(rows), every)), figure1_widths)
     if view is not None:
@@ -171,11 +175,21 @@ def selection_row(result: Exploration, selection: np.ndarray) -> None:
     st.markdown(" · ".join(facts))
 
 
+def config_key(result: Exploration) -> tuple:
+    """The inputs that determine ``result``: a cache key for what is derived from it."""
+    return (result.manifold, result.transform, result.n_points, result.seed, result.noise,
+            tuple(sorted(result.manifold_params.items())), tuple(sorted(result.transform_params.items())))
+
+
 def selected_collapse(result: Exploration) -> np.ndarray:
     """(N,) bool collapse mask of ``result``, computed once per exploration."""
-    key = (result.manifold, result.transform, result.n_points, result.seed, result.noise,
-           tuple(sorted(result.manifold_params.items())), tuple(sorted(result.transform_params.items())))
-    return _collapse_mask(key, result)
+    return _collapse_mask(config_key(result), result)
+
+
+@st.cache_resource(max_entries=4, show_spinner="Running the stack layer by layer…")
+def _depth_chart(key: tuple, _result: Exploration):
+    """Cached by ``key``; ``_result`` is not hashed."""
+    return depth_chart(_result, MORPH_CAP)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)

@@ -134,3 +134,18 @@ def test_explanation_has_the_math_and_the_paper():
     app = run_page({"n_points": "300"})
     assert any("P_\\text{lossy}" in latex.value for latex in app.latex)
     assert any("arxiv.org/abs/1801.04381" in m.value for m in app.markdown)
+
+
+def test_deep_stack_shows_the_manifold_layer_by_layer():
+    from app_support import vega_charts, vega_datasets, vega_spec
+    from explorer.depth import layer_projections
+
+    app = run_page({"transform": "deep_stack", "deep_stack.depth": "3", "n_points": "600"})
+    assert_healthy(app)
+    (grid,) = [chart for chart in vega_charts(app) if "concat" in vega_spec(chart)]
+    panels = vega_spec(grid)["concat"]
+    assert [p["title"]["text"] for p in panels] == ["Input", "After layer 1", "After layer 2", "After layer 3"]
+    (data,) = vega_datasets(grid).values()
+    result = explore("spiral", "deep_stack", n_points=600, transform_params={"depth": 3})
+    for i, projected in enumerate(layer_projections(result), start=1):
+        np.testing.assert_allclose(data[[f"x{i}", f"y{i}"]], projected, **F32)
