@@ -93,9 +93,9 @@ def scatter_3d(points: np.ndarray, colouring: Colouring, title: str, axes: tuple
     figure.update_layout(
         title=dict(text=heading, font=dict(size=13), x=0.01, xanchor="left", yref="container", y=0.96,
                    yanchor="top"),
-        height=size + 80, margin=dict(l=10, r=10, t=50, b=10), showlegend=False,
+        height=size + 40, margin=dict(l=20, r=10, t=50, b=10), showlegend=False,
         scene=dict(aspectmode=aspect, xaxis=axis(0), yaxis=axis(1), zaxis=axis(2),
-                   camera=dict(eye=dict(x=1.8, y=1.8, z=1.1)), domain=dict(x=[0, 1], y=[0, 1])),
+                   camera=dict(eye=dict(x=1.7, y=1.7, z=1.0)), domain=dict(x=[0, 1], y=[0, 1])),
         meta=dict(origin=origin.tolist(), scale=scale),
     )
     return figure
