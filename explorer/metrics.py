@@ -10,12 +10,11 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass
-from functools import lru_cache
 from math import comb
-from typing import NamedTuple
 
 import numpy as np
-from scipy.spatial import cKDTree
+
+from explorer.grouping import blockwise_spread, candidate_pairs, cell_hashes, exact_hashes, group_rows, nearest_groups
 
 NEIGHBOURS = 10  # k of neighbor_preservation
 NEIGHBOUR_QUERIES = 20_000  # above this many points, neighbor_preservation uses a strided subsample
@@ -105,11 +104,11 @@ def collapse_mask(original: np.ndarray, embedded: np.ndarray, *, tol: float = CO
     flagged = np.zeros(n_points, dtype=bool)
     if n_points < 2:
         return flagged
-    image_spread, input_spread = _blockwise_spread(embedded), rms_spread(original)
+    image_spread, input_spread = blockwise_spread(embedded), rms_spread(original)
     step = tol * image_spread if image_spread > 0 else 1.0
     radius = far * input_spread
-    hashes, reduced = _cell_hashes(embedded, step)
-    cells = _group(hashes)
+    hashes, reduced = cell_hashes(embedded, step)
+    cells = group_rows(hashes)
     # Bounding box of each cell's inputs: the input itself for the (usual) single-point cells.
     low, high = original[cells.rep], original[cells.rep]
     shared_listed = np.flatnonzero(np.diff(np.append(cells.starts, n_points)) > 1)
@@ -118,7 +117,7 @@ def collapse_mask(original: np.ndarray, embedded: np.ndarray, *, tol: float = CO
         sorted_inputs = original[cells.order]
         low[shared] = np.minimum.reduceat(sorted_inputs, cells.starts, axis=0)[shared_listed]
         high[shared] = np.maximum.reduceat(sorted_inputs, cells.starts, axis=0)[shared_listed]
-    pairs = _candidate_pairs(reduced[cells.rep], n)
+    pairs = candidate_pairs(reduced[cells.rep], n)
     if len(pairs):  # keep pairs of cells holding two far-apart inputs, then check adjacency exactly
         a, b = pairs[:, 0], pairs[:, 1]
         pairs = pairs[np.maximum(high[a] - low[b], high[b] - low[a]).max(axis=1) > radius]
@@ -175,9 +174,9 @@ class Neighbours:
 def neighbours(points: np.ndarray, queries: np.ndarray, k: int = NEIGHBOURS) -> Neighbours:
     """The :class:`Neighbours` of ``points[queries]`` among all ``points`` (k ≤ N − 1)."""
     k = min(k, len(points) - 1)
-    groups = _group(_exact_hashes(points))
+    groups = group_rows(exact_hashes(points))
     rows = points if len(groups.rep) == len(points) else points[groups.rep]
-    near = _nearest_groups(rows, groups.group[queries], min(k + 1, len(rows)))
+    near = nearest_groups(rows, groups.group[queries], min(k + 1, len(rows)))
     others = groups.sizes[near].astype(np.float64)
     others[:, 0] -= 1  # the query's own group, nearest at distance 0, less the query itself
     before = np.cumsum(others, axis=1) - others
@@ -252,136 +251,3 @@ def compute_all(original: np.ndarray, t: np.ndarray, embedded: np.ndarray, proje
                 active: np.ndarray | None) -> dict[str, float]:
     """Every metric that applies; a metric the transform gives no data for is absent."""
     return measure(original, embedded, projected, active)
-
-
-# -- helpers: grouping equal rows by hash, nearest groups, adjacent grid cells -------------------
-
-_CHUNK = 1 << 15  # rows per block, so the (N, n) integer keys never exist all at once
-
-
-@lru_cache(maxsize=None)
-def _multipliers(n: int) -> np.ndarray:
-    """(n, 2) fixed odd 64-bit multipliers: two multilinear hashes of a (scrambled) row."""
-    multipliers = np.random.default_rng(0x5EED).integers(-2**63, 2**63 - 1, size=(n, 2), dtype=np.int64) | 1
-    multipliers.setflags(write=False)
-    return multipliers
-
-
-@lru_cache(maxsize=None)
-def _rotation(n: int) -> np.ndarray:
-    """(n, 3) fixed orthonormal columns: a random rotation of Rⁿ onto 3 coordinates."""
-    basis = np.linalg.qr(np.random.default_rng(0x5EED).standard_normal((n, 3)))[0]
-    basis.setflags(write=False)
-    return basis
-
-
-def _blocks(count: int):
-    return (slice(start, start + _CHUNK) for start in range(0, count, _CHUNK))
-
-
-def _blockwise_spread(values: np.ndarray) -> float:
-    """:func:`rms_spread` without (N, n) temporaries: sums of squares about the first row."""
-    origin, total, squares = values[0], np.zeros(values.shape[1]), 0.0
-    for block in _blocks(len(values)):
-        shifted = values[block] - origin
-        total += shifted.sum(axis=0)
-        squares += float(np.einsum("ij,ij->", shifted, shifted))
-    mean = total / len(values)
-    return float(np.sqrt(max(squares / len(values) - mean @ mean, 0.0)))
-
-
-def _cell_hashes(values: np.ndarray, step: float) -> tuple[np.ndarray, np.ndarray]:
-    """Grid keys ``rint(values / step)`` of each row, never all at once: their (N, 2) int64 hashes
-    (wrap-around arithmetic) and (N, ≤3) float coordinates for the neighbour search — the keys
-    themselves when n ≤ 3, else the keys rotated to 3-D."""
-    n = values.shape[1]
-    multipliers = _multipliers(n)
-    basis = None if n <= 3 else _rotation(n)
-    hashes = np.empty((len(values), 2), dtype=np.int64)
-    reduced = np.empty((len(values), min(n, 3)))
-    for block in _blocks(len(values)):
-        keys = np.rint(values[block] / step).clip(-2.0**62, 2.0**62)
-        hashes[block] = _scramble(keys.astype(np.int64)) @ multipliers
-        reduced[block] = keys if basis is None else keys @ basis
-    return hashes, reduced
-
-
-def _exact_hashes(values: np.ndarray) -> np.ndarray:
-    """(N, 2) int64 hashes of the rows' exact float bits (−0.0 counted as 0.0)."""
-    return _scramble(np.ascontiguousarray(values + 0.0).view(np.int64)) @ _multipliers(values.shape[1])
-
-
-def _scramble(values: np.ndarray) -> np.ndarray:
-    """splitmix64's finalizer on each int64: a bijection that spreads every bit over all bits.
-    Without it the multilinear hash misses structured differences — rows that differ only in
-    sign bits (a trefoil point and its mirror image) would all collide."""
-    mixed = values.view(np.uint64)
-    mixed = mixed ^ (mixed >> np.uint64(30))
-    mixed *= np.uint64(0xBF58476D1CE4E5B9)
-    mixed ^= mixed >> np.uint64(27)
-    mixed *= np.uint64(0x94D049BB133111EB)
-    mixed ^= mixed >> np.uint64(31)
-    return mixed.view(np.int64)
-
-
-class _Groups(NamedTuple):
-    """Rows grouped by hash. Groups are numbered by first occurrence, so group order follows point
-    order (spatially coherent for curve samples: faster k-d trees, fewer cache misses).
-
-    group (N,) each row's group; rep (M,) each group's first row, ascending; sizes (M,);
-    order (N,) rows listed group by group (index order within); starts (M,) where the i-th listed
-    group starts in ``order``; listed (M,) the id of the i-th listed group.
-    """
-
-    group: np.ndarray
-    rep: np.ndarray
-    sizes: np.ndarray
-    order: np.ndarray
-    starts: np.ndarray
-    listed: np.ndarray
-
-
-def _group(hashes: np.ndarray) -> _Groups:
-    """Group rows with equal hash pairs. Equal rows always share a group; unequal rows share one
-    only if both 64-bit hashes collide (≈ 2⁻¹²⁸ per pair)."""
-    count = len(hashes)
-    order = np.argsort(hashes[:, 0], kind="stable")
-    first, second = hashes[order, 0], hashes[order, 1]
-    same_first = first[1:] == first[:-1]
-    if np.any(same_first & (second[1:] != second[:-1])):  # first hashes collide: sort by both
-        order = np.lexsort((hashes[:, 1], hashes[:, 0]))
-        first, second = hashes[order, 0], hashes[order, 1]
-        same_first = first[1:] == first[:-1]
-    new = np.ones(count, dtype=bool)
-    new[1:] = ~same_first | (second[1:] != second[:-1])
-    starts = np.flatnonzero(new)
-    if len(starts) == count:  # all distinct: each row its own group
-        identity = np.arange(count)
-        return _Groups(identity, identity, np.ones(count, dtype=np.intp), order, starts, order)
-    is_first = np.zeros(count, dtype=bool)
-    is_first[order[starts]] = True
-    listed = (np.cumsum(is_first) - 1)[order[starts]]
-    listed_sizes = np.diff(np.append(starts, count))
-    group = np.empty(count, dtype=np.intp)
-    group[order] = np.repeat(listed, listed_sizes)
-    sizes = np.empty(len(starts), dtype=np.intp)
-    sizes[listed] = listed_sizes
-    return _Groups(group, np.flatnonzero(is_first), sizes, order, starts, listed)
-
-
-def _nearest_groups(rows: np.ndarray, own: np.ndarray, count: int) -> np.ndarray:
-    """(Q, count) indices of the ``count`` distinct rows nearest to ``rows[own]``, ``own`` first
-    (also if another row's distance underflows to 0, as for rows 1e-170 apart)."""
-    _, near = cKDTree(rows, balanced_tree=False, compact_nodes=False).query(rows[own], k=count)
-    near = near.reshape(len(own), count)
-    for row in np.flatnonzero(near[:, 0] != own):  # rare: keep the others in order, own first
-        near[row] = np.concatenate([own[row:row + 1], near[row][near[row] != own[row]]])[:count]
-    return near
-
-
-def _candidate_pairs(reduced: np.ndarray, n: int) -> np.ndarray:
-    """(P, 2) pairs of cells that may be adjacent (keys differ by ≤ 1 everywhere): L2 ≤ √n.
-    Exact when n ≤ 3 (integer keys); for n > 3 a superset, as the rotation to 3-D shrinks no
-    distance. L2 because cKDTree answers it faster than L∞."""
-    tree = cKDTree(reduced, balanced_tree=False, compact_nodes=False)
-    return tree.query_pairs(np.sqrt(n) * (1 + 1e-9), output_type="ndarray")

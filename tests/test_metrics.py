@@ -8,7 +8,7 @@ import pytest
 import manifolds
 import transforms
 from explorer import explore
-from explorer import metrics
+from explorer import grouping, metrics
 from explorer.activations import ACTIVATIONS
 from explorer.plugins import Param
 
@@ -324,12 +324,12 @@ def test_grouping_tells_apart_rows_that_differ_in_structured_bits():
     rng = np.random.default_rng(3)
     points = rng.standard_normal((1000, 3))
     mirrored = np.vstack([points, points * [-1.0, 1.0, -1.0], points * [-1.0, -1.0, 1.0]])  # sign bits only
-    assert len(metrics._group(metrics._exact_hashes(mirrored)).rep) == 3000
+    assert len(grouping.group_rows(grouping.exact_hashes(mirrored)).rep) == 3000
     keys = np.zeros((60, 4))
     keys[np.arange(60), np.arange(60) % 4] = 2.0 ** np.arange(60)  # powers of two in one coordinate
     keys[30 + np.arange(30), (np.arange(30) + 1) % 4] = -(2.0 ** np.arange(30))  # and in two
-    hashes, _ = metrics._cell_hashes(keys, 1.0)
-    assert len(metrics._group(hashes).rep) == 60
+    hashes, _ = grouping.cell_hashes(keys, 1.0)
+    assert len(grouping.group_rows(hashes).rep) == 60
     trefoil = explore("trefoil", "relu", n_points=2000).original  # its mirror points differ in signs
     assert metrics.neighbor_preservation(trefoil, trefoil + 1e-3) == 1.0
 
