@@ -11,13 +11,16 @@ from just before the key press until, in one animation frame:
   a 3-D scene also redraws old data now and then, which must not count).
 
 A probe injected before the page loads wraps the 2-D canvas and WebGL draw calls to timestamp
-them and logs every script-state change, so a fast rerun cannot slip between two polls. The
-time splits into: key press → rerun starts (widget debounce, websocket), rerun on the server
-(running → notRunning), and what the browser still draws after the script has finished.
+them and logs every script-state change, so a fast rerun cannot slip between two polls; it also
+records when each chart had drawn its new data. A TCP relay between browser and server
+(:class:`WireTap`) timestamps the bytes, which splits the time into the server's share (until its
+last byte of the rerun is out) and the browser's (the rest); the server's CPU time per rerun comes
+from ``/proc/<pid>/stat``.
 
-Also measured: the bytes the browser received over the websocket during each rerun, and the
-server's peak resident memory (``VmHWM`` in ``/proc/<pid>/status``) once the page has drawn —
-for 1,000,000 points the page gets a fresh server so earlier sizes do not count against it.
+Also measured: the bytes of each rerun (on the wire, and the websocket payload as the browser
+reports it), and the server's peak resident memory (``VmHWM`` in ``/proc/<pid>/status``) once the
+page has drawn and after the slider changes — for 1,000,000 points on a fresh server, so that
+earlier sizes do not count against it.
 
     python benchmarks/browser.py [--sizes 5000 50000] [--changes 3]
 """
@@ -28,8 +31,8 @@ import argparse
 import os
 import socket
 import statistics
-import threading
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -388,7 +391,7 @@ def table(result: dict, notebook: dict[int, float] | None = None, targets: dict[
                   if limit is not None else "—")
         load = f"{row['load']:.1f}" if "load" in row else "did not finish"
         if "median" in row:
-            verdict = ("PASS" if row["median"] <= limit else f"FAIL ({row['median'] / limit:.1f}× the limit)") \
+            verdict = ("PASS" if row["median"] <= limit else f"FAIL ({row['median'] / limit:.2f}× the limit)") \
                 if limit is not None else "—"
             if row["error"]:
                 verdict += f"; then {row['error']}"

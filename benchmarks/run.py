@@ -78,10 +78,18 @@ def machine_line() -> str:
 
 
 def load_average() -> str:
+    """Load average, and the share of the last 60 s in which some task waited for a CPU (Linux PSI):
+    other work on the machine inflates every wall-clock time here."""
     try:
-        return "/".join(f"{x:.1f}" for x in os.getloadavg())
+        text = "/".join(f"{x:.1f}" for x in os.getloadavg())
     except OSError:
         return "?"
+    try:
+        some = Path("/proc/pressure/cpu").read_text().splitlines()[0]
+        text += f" (CPU pressure {float(some.split('avg60=')[1].split()[0]):.0f} %)"
+    except (OSError, IndexError, ValueError):
+        pass
+    return text
 
 
 def verdict(ok: bool | None, ratio: float | None = None) -> str:
@@ -89,7 +97,7 @@ def verdict(ok: bool | None, ratio: float | None = None) -> str:
         return "not measured"
     if ok:
         return "PASS"
-    return f"FAIL ({ratio:.1f}× the limit)" if ratio is not None else "FAIL"
+    return f"FAIL ({ratio:.2f}× the limit)" if ratio is not None else "FAIL"
 
 
 def targets_table(results: dict) -> str:
@@ -230,6 +238,8 @@ def main(argv: list[str] | None = None) -> int:
         "",
         machine_line(),
         f"Load average (1/5/15 min) at start {load_before}, at end {load_average()}; took {elapsed:.0f} s. "
+        "CPU pressure: the share of the last minute in which some task waited for a CPU — other work on the "
+        "machine; it inflates wall-clock times (compare the CPU-time column of explore()). "
         "Spiral, ReLU, n = 10 unless stated; times are medians, wall clock.",
         "",
         "## Targets (issue 5)",

@@ -168,7 +168,7 @@ def explore_table(rows: list[dict], limit_s: float = 2.0, refused: str | None = 
              "|---:|---:|---:|---:|---:|---:|---|---|"]
     for row in rows:
         big = row["n_points"] >= BIG and row["n"] >= BIG_N
-        verdict = ("PASS" if row["median"] < limit_s else f"FAIL ({row['median'] / limit_s:.1f}× the limit)") \
+        verdict = ("PASS" if row["median"] < limit_s else f"FAIL ({row['median'] / limit_s:.2f}× the limit)") \
             if big else "—"
         lines.append(f"| {row['n_points']:,} | {row['n']} | **{row['median']:.3f}** | {row['min']:.3f} "
                      f"| {row['cpu']:.3f} | {row['repeat']} | {f'< {limit_s:g} s' if big else '—'} | {verdict} |")

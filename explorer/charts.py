@@ -94,6 +94,7 @@ def scatter_3d(points: np.ndarray, colouring: Colouring, title: str, axes: tuple
         title=dict(text=heading, font=dict(size=13), x=0.01, xanchor="left", yref="container", y=0.96,
                    yanchor="top"),
         height=size + 40, margin=dict(l=20, r=10, t=50, b=10), showlegend=False,
+        hovermode=False,  # no hover: spares WebGL's picking pass on every redraw
         scene=dict(aspectmode=aspect, xaxis=axis(0), yaxis=axis(1), zaxis=axis(2),
                    camera=dict(eye=dict(x=1.7, y=1.7, z=1.0)), domain=dict(x=[0, 1], y=[0, 1])),
         meta=dict(origin=origin.tolist(), scale=scale),

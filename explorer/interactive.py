@@ -95,6 +95,7 @@ def animation(frames: list[tuple[str, np.ndarray]], colouring: Colouring, title:
     figure.update_layout(
         title=dict(text=title, font=dict(size=13), x=0.01, xanchor="left"), height=size + 160,
         margin=dict(l=10, r=10, t=50, b=10), showlegend=False, meta=dict(origin=origin.tolist(), scale=scale),
+        hovermode=False,
         updatemenus=[dict(type="buttons", direction="left", x=0, y=-0.08, xanchor="left", yanchor="top",
                           buttons=[dict(label="▶ Play", method="animate", args=[None, dict(step, fromcurrent=True)]),
                                    dict(label="❚❚ Pause", method="animate",

@@ -209,9 +209,12 @@ def morph_section(result: Exploration, rows: np.ndarray, colouring: Colouring, w
     ``rows`` (M,) the points to animate, ``colouring`` their colours (M codes)."""
     st.subheader("Morph", help="Plays in the browser: the frames are sent once, so the slider and Play "
                                "need no round trip to the server.")
-    choices = ["X → X'"] + (["over n"] if widths else [])
+    choices = ["off", "X → X'"] + (["over n"] if widths else [])
     mode = st.radio("Animate", choices, horizontal=True, key="morph", bind="query-params",
-                    help="X → X': (1 − s)·X + s·X'. over n: the projected-back points for each Figure-1 width")
+                    help="X → X': (1 − s)·X + s·X'. over n: the projected-back points for each Figure-1 width. "
+                         "Off by default: the frames are sent only when asked for")
+    if mode == "off":
+        return
     if mode == "over n":
         config = dict(manifold=result.manifold, transform=result.transform, n_points=result.n_points,
                       seed=result.seed, noise=result.noise, manifold_params=result.manifold_params)

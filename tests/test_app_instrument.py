@@ -51,6 +51,8 @@ def test_selecting_a_range_of_t_greys_the_rest_in_every_view():
 
 def test_morph_starts_at_x_and_ends_at_x_prime():
     app = run_page({"n_points": "800", "relu.n": "5"})
+    assert not [c for c in app.get("plotly_chart") if c.key == "morph_chart"]  # off until asked for
+    widget(app, "morph").set_value("X → X'").run()
     assert_healthy(app)
     expected = explore("spiral", n_points=800, transform_params={"n": 5})
     figure = plotly_figure(morph_chart(app))

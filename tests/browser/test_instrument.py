@@ -45,7 +45,7 @@ def test_brushing_the_original_highlights_and_measures_the_selection(page, app_u
 
 
 def test_play_moves_the_points_in_the_browser(page, app_url):
-    open_app(page, app_url + "/?n_points=1000")
+    open_app(page, app_url + "/?n_points=1000&morph=X+%E2%86%92+X%27")
     before = morph_state(page)
     assert before["active"] == 0
     page.locator(MORPH).scroll_into_view_if_needed()
