@@ -268,7 +268,11 @@ ALLOWED = {
 
 
 def python_files() -> list[Path]:
-    return sorted(path for path in ROOT.rglob("*.py") if not SKIP_DIRS & set(path.relative_to(ROOT).parts))
+    """The project's own Python files: not installed packages (any virtualenv, e.g. CI's .venv-ci)."""
+    virtualenvs = {path.parent for path in ROOT.rglob("pyvenv.cfg")}
+    return sorted(path for path in ROOT.rglob("*.py")
+                  if not SKIP_DIRS & set(path.relative_to(ROOT).parts)
+                  and not any(venv in path.parents for venv in virtualenvs))
 
 
 def findings(path: Path) -> list[tuple[str, int, str]]:
