@@ -8,15 +8,15 @@ exploration of ``n_points`` points at embedding width ``n`` and refuses at once,
 
 The constants are the measured peak memory (RSS, and tracemalloc for the arrays) of ``explore()``
 over 5,000–1,000,000 points, n = 1–64, the spiral and the trefoil, every inverse and the activations
-with the most temporaries (GELU), fitted as the tightest line above every measurement
-(``python -m explorer.budget`` measures again and prints the table). The ReLU layer needs 30–40 %
-less than the estimate; a plugin transform is assumed to need what the built-in layer does, with
+with the most temporaries (GELU), fitted as the tightest line above every measurement, times
+``SAFETY`` = 1.1 for what was not measured (``python -m explorer.budget`` measures again and
+prints the table). The ReLU layer needs 30–40 % less than the estimate; a plugin transform is assumed to need what the built-in layer does, with
 ``n`` read from its ``n`` parameter (no ``n``: the per-point part alone) and checked again against
 the width it actually returned before any metric is computed.
 
 The limit is ``MANIFOLD_EXPLORER_MEMORY_MB`` (megabytes, 2²⁰ bytes) or :data:`MEMORY_MB`: 700 MB,
-sized for a host with 1 GB (Streamlit Community Cloud's smallest): the server itself takes about
-230 MB, and the default page at 1,000,000 points (n = 10, estimate ≈ 0.65 GB) still fits; measured
+sized for a host with 1 GB of memory: the server itself takes about
+230 MB, and the default page at 1,000,000 points (n = 10, estimate ≈ 640 MB) still fits; measured
 peak there is ≈ 0.4 GB above the server's own memory. Explorations running at the same time in one
 process (several visitors) share the limit: :func:`reserve` makes a request wait until the
 estimates of everything running plus its own fit (or gives up after :data:`WAIT_SECONDS`).
@@ -24,7 +24,7 @@ estimates of everything running plus its own fit (or gives up after :data:`WAIT_
 **Time.** :func:`call_with_time_limit` runs a plugin call in a worker thread and stops waiting after
 :func:`plugin_seconds` seconds with a ``ValueError``. A Python thread can't be killed: the call runs
 on in the background until it returns, its result is dropped, and while it runs further calls of
-the same plugin are refused at once (so a stuck plugin holds at most one thread per caller thread).
+the same plugin are refused at once (so a stuck plugin can't pile up threads).
 The limit is ``MANIFOLD_EXPLORER_PLUGIN_SECONDS`` or, when unset, :data:`PAGE_PLUGIN_SECONDS` on a
 Streamlit page and none elsewhere: in a notebook or on the command line the plugin runs in the
 calling thread, where Ctrl-C stops it, which a worker thread could not offer.

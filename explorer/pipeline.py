@@ -119,7 +119,10 @@ def explore(manifold: str, transform: str = "relu", *, n_points: int = 5000, see
     """Sample ``manifold``, push it through ``transform``, measure what was lost.
 
     Same arguments, bit-identical arrays. Unknown names, bad parameters and misbehaving plugins
-    raise ``ValueError`` (a :class:`PluginError`) naming the plugin and the problem.
+    raise ``ValueError`` (a :class:`PluginError`) naming the plugin and the problem. A request
+    whose estimated memory is over the limit is refused before anything is allocated, and a plugin
+    call over the time limit is given up (a :class:`~explorer.budget.BudgetError`, also a
+    ``ValueError``; see :mod:`explorer.budget`).
     """
     import manifolds
     import transforms

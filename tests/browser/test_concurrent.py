@@ -14,13 +14,14 @@ import pytest
 
 from explorer import explore
 
-from .harness import (_WATCH_RUNS, CANVAS_PROBE, ERROR_ELEMENTS, VIEWPORT, StreamlitServer, plotly_points,
-                      wait_for_app)
+from .harness import (CANVAS_PROBE, ERROR_ELEMENTS, VIEWPORT, StreamlitServer, plotly_points, wait_for_app,
+                      wait_until)
 
 N_POINTS = 1_500
 SESSIONS = [("trefoil", 11), ("helix", 12), ("torus_knot", 13), ("lissajous_knot", 14)]  # manifold, seed
 MEMORY_GROWTH_MB = 200  # allowed growth of the server's resident memory over two rounds of 4 sessions
 MEMORY_LIMIT_MB = 1_000  # and its peak, in all: the 1 GB host the defaults are sized for
+TIMEOUT_MS = 180_000  # per wait: four pages share the machine's cores with the server
 
 
 def memory_mb(pid: int, field: str = "VmRSS") -> float:
@@ -57,9 +58,9 @@ def sessions(browser):
 def open_all(pages, urls) -> None:
     """Start every page loading before waiting for any, so the server runs them at the same time."""
     for page, url in zip(pages, urls):
-        page.goto(url, wait_until="commit")
+        page.goto(url, wait_until="commit", timeout=TIMEOUT_MS)
     for page in pages:
-        wait_for_app(page, timeout=120_000)
+        wait_for_app(page, timeout=TIMEOUT_MS)
 
 
 def drawn_3d(page) -> list[dict]:
@@ -74,27 +75,42 @@ def matches(chart: dict, truth: np.ndarray) -> bool:
     return bool(np.abs(chart["points"] - truth).max() <= tolerance)
 
 
+def problem(page, mine, expected) -> str | None:
+    """What is wrong with what ``page`` shows, if anything: errors, or not drawing its own data."""
+    errors = page.locator(ERROR_ELEMENTS)
+    if errors.count():
+        return f"error elements: {errors.all_inner_texts()}"
+    if page.get_by_role("spinbutton", name="seed", exact=True).input_value() != str(mine.seed):
+        return f"its seed box does not show {mine.seed}"
+    charts = drawn_3d(page)
+    if len(charts) < 3:
+        return f"expected three 3-D views, got {[chart['type'] for chart in charts]}"
+    for name in ("original", "projected"):
+        if not any(matches(chart, getattr(mine, name)) for chart in charts):
+            return f"no view draws its own {name} points ({mine.manifold}, seed {mine.seed})"
+    for other in expected:
+        if other is not mine and any(matches(chart, other.projected) for chart in charts):
+            return f"it draws the data of the session of {other.manifold}, seed {other.seed}"
+    if page.js_errors:
+        return f"uncaught JavaScript errors: {page.js_errors}"
+    return None
+
+
 def assert_each_sees_its_own(pages, expected) -> None:
+    """Every page, once its run has finished and its charts have drawn, shows its own data. (Polled:
+    after a rerun, Plotly draws the new data a moment after the script has finished.)"""
     for index, (page, mine) in enumerate(zip(pages, expected)):
-        errors = page.locator(ERROR_ELEMENTS)
-        assert errors.count() == 0, f"session {index}: error elements: {errors.all_inner_texts()}"
-        charts = drawn_3d(page)
-        assert len(charts) >= 3, f"session {index}: expected three 3-D views, got {[c['type'] for c in charts]}"
-        for name in ("original", "projected"):
-            assert any(matches(chart, getattr(mine, name)) for chart in charts), \
-                f"session {index} ({mine.manifold}, seed {mine.seed}): no view draws its own {name} points"
-        for other in expected:
-            if other is not mine:
-                assert not any(matches(chart, other.projected) for chart in charts), \
-                    f"session {index} draws the data of the session of {other.manifold}, seed {other.seed}"
-        assert page.js_errors == [], f"session {index}: uncaught JavaScript errors: {page.js_errors}"
+        wait_until(lambda: problem(page, mine, expected) is None, timeout=TIMEOUT_MS / 1000)
+        found = problem(page, mine, expected)
+        assert found is None, f"session {index}: {found}"
 
 
 def test_concurrent_sessions_each_see_their_own_data_with_bounded_memory(server, sessions):
     pid = server.process.pid
     warm = sessions[0]
-    warm.goto(f"{server.url}/?n_points={N_POINTS}")  # imports, plugin discovery: not part of the growth
-    wait_for_app(warm, timeout=120_000)
+    # imports and plugin discovery happen here: not part of the growth measured below
+    warm.goto(f"{server.url}/?n_points={N_POINTS}", timeout=TIMEOUT_MS)
+    wait_for_app(warm, timeout=TIMEOUT_MS)
     before = memory_mb(pid)
 
     # Round 1: four visitors open four links at once.
@@ -102,17 +118,10 @@ def test_concurrent_sessions_each_see_their_own_data_with_bounded_memory(server,
     open_all(sessions, urls)
     expected = [explore(manifold, n_points=N_POINTS, seed=seed) for manifold, seed in SESSIONS]
     assert_each_sees_its_own(sessions, expected)
-    for page, (_, seed) in zip(sessions, SESSIONS):
-        assert page.get_by_role("spinbutton", name="seed", exact=True).input_value() == str(seed)
 
     # Round 2: all four press "New random matrix" at once; each gets its own next seed.
     for page in sessions:
-        page.evaluate(_WATCH_RUNS)  # counts this page's script runs from now on
-    for page in sessions:
-        page.get_by_role("button", name="New random matrix").click()
-    for page in sessions:
-        page.wait_for_function("() => window.__scriptRuns > 0", timeout=60_000)
-        wait_for_app(page, timeout=120_000)
+        page.get_by_role("button", name="New random matrix").click(timeout=TIMEOUT_MS)
     expected = [explore(manifold, n_points=N_POINTS, seed=seed + 1) for manifold, seed in SESSIONS]
     assert_each_sees_its_own(sessions, expected)
 
