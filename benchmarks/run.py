@@ -27,11 +27,12 @@ for path in (str(ROOT), str(HERE)):
         sys.path.insert(0, path)
 
 import browser  # noqa: E402
+import load  # noqa: E402
 import notebook_baseline  # noqa: E402
 import payload  # noqa: E402
 import server  # noqa: E402
 
-SECTIONS = ("notebook", "explore", "rerun", "memory", "browser", "payload")
+SECTIONS = ("notebook", "explore", "rerun", "memory", "browser", "payload", "load")
 SIZES = (5_000, 50_000, 200_000)
 BIG = 1_000_000
 ONE_GB_MIB = 1e9 / 2**20  # the target's 1 GB, in MiB (953.7)
@@ -161,7 +162,7 @@ def memory_table(results: dict) -> str:
         lines.append(f"| fresh process: explore() at 1M × n = {fresh['n']} | error: {fresh['error']} | < 1 GB | FAIL |")
     elif fresh:
         lines.append(f"| fresh process: engine imported, before explore() (RSS) | {fresh['before']:,.0f} | — | — |")
-        lifted = f", memory limit lifted: the default refuses it" if fresh.get("refused") else ""
+        lifted = ", memory limit lifted: the default refuses it" if fresh.get("refused") else ""
         lines.append(f"| fresh process: peak RSS (VmHWM) after explore() at 1M × n = {fresh['n']} "
                      f"({fresh['seconds']:.1f} s{lifted}) | **{fresh['peak']:,.0f}** | < 1 GB "
                      f"| {verdict(fresh['peak'] < ONE_GB_MIB, fresh['peak'] / ONE_GB_MIB)} |")
@@ -230,6 +231,9 @@ def main(argv: list[str] | None = None) -> int:
     if "payload" not in skip:
         log("payload …")
         results["payload"] = payload.measure(SIZES if quick else SIZES + (BIG,), apps=apps)
+    if "load" not in skip:
+        log("load: several sessions at once …")
+        results["load"] = load.run(quick)
     elapsed = time.perf_counter() - started
 
     notebook = {row["n_points"]: row["total"] for row in results.get("notebook", [])}
@@ -262,6 +266,8 @@ def main(argv: list[str] | None = None) -> int:
                 browser.table(results["browser"], notebook, {5_000: TARGET_5K, 200_000: TARGET_200K})]
     if "payload" in results:
         out += ["", "## Bytes sent per view per point (AppTest protobufs)", "", payload.table(results["payload"])]
+    if "load" in results:
+        out += ["", "## Several sessions at once (headless Chromium, one server)", "", results["load"]]
     if (HERE / "bench_sweep.py").exists():
         out += ["", "_The sweep and per-metric timings are in `python benchmarks/bench_sweep.py` (run separately)._"]
     print("\n".join(out))

@@ -11,7 +11,7 @@ import streamlit as st
 from explorer import export
 from explorer.charts import sweep_chart
 from explorer.plugins import Param
-from explorer.ui import cached_explore, cached_sweep, downloads, figure_downloads, parse_n_list, show_chart
+from explorer.ui import as_text, cached_explore, cached_sweep, downloads, figure_downloads, parse_n_list, show_chart
 
 FIGURE1_CAP = 10_000  # points drawn per Figure-1 panel
 FIGURE1_DEFAULT = "2, 3, 5, 15, 30"
@@ -40,15 +40,19 @@ def figure1_tab(config: dict, width_param) -> None:
     try:
         n_values = parse_n_list(text, width_param, limit=8)
     except ValueError as error:
-        st.error(str(error))
+        st.error(as_text(error))
         return
-    try:
-        runs = export.figure1_runs(config["manifold"], config["transform"], n_values, n_points=config["n_points"],
+
+    def compute_runs():
+        return export.figure1_runs(config["manifold"], config["transform"], n_values, n_points=config["n_points"],
                                    seed=config["seed"], noise=config["noise"],
                                    manifold_params=config["manifold_params"],
                                    transform_params=config["transform_params"], explore_fn=cached_explore)
+
+    try:
+        runs = compute_runs()
     except ValueError as error:
-        st.error(str(error))
+        st.error(as_text(error))
         return
     if runs[0][1].d == 3:
         st.caption("Knots live in R³: each panel shows them from above, on the (x₁, x₂) plane.")
@@ -56,7 +60,8 @@ def figure1_tab(config: dict, width_param) -> None:
         st.caption(f"Each panel draws {FIGURE1_CAP:,} of the {config['n_points']:,} points (an even stride "
                    "along t); the measurements in the titles use all of them.")
     show_chart(export.figure1_from_runs(runs, FIGURE1_CAP))
-    downloads("figure1", figure_downloads("figure1", lambda: export.figure1_from_runs(runs, FIGURE1_CAP)))
+    # The download holds how to compute the runs (cached), not the runs themselves.
+    downloads("figure1", figure_downloads("figure1", lambda: export.figure1_from_runs(compute_runs(), FIGURE1_CAP)))
 
 
 def sweep_tab(config: dict, width_param) -> None:
@@ -74,7 +79,7 @@ def sweep_tab(config: dict, width_param) -> None:
     try:
         n_values = parse_n_list(text, width_param, limit=40)
     except ValueError as error:
-        st.error(str(error))
+        st.error(as_text(error))
         return
     bar = st.progress(0.0, text="Sweeping…")
     try:
@@ -83,7 +88,7 @@ def sweep_tab(config: dict, width_param) -> None:
                              config["manifold_params"], config["transform_params"],
                              _progress=lambda done: bar.progress(done, text=f"Sweeping… {done:.0%}"))
     except ValueError as error:
-        st.error(str(error))
+        st.error(as_text(error))
         return
     finally:
         bar.empty()

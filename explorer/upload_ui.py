@@ -16,6 +16,7 @@ from typing import Any
 import streamlit as st
 
 from explorer import upload
+from explorer.ui import as_text
 
 FILE_KEY = "upload.file"  # the uploader's widget key (not in the URL)
 DATA_KEY = "uploaded.data"  # the manifold's `data` parameter: its widget key and URL key
@@ -32,7 +33,7 @@ def upload_sidebar(manifold_params: dict[str, Any]) -> None:
                           f"Up to {upload.MAX_ROWS:,} points and {upload.MAX_BYTES // 2**20} MB; NPY is read "
                           f"without pickles.")
     if st.session_state.get(_ERROR):
-        st.error(st.session_state[_ERROR], icon=":material/error:")
+        st.error(as_text(st.session_state[_ERROR]), icon=":material/error:")
     own = st.session_state.setdefault(_OWN, {})
     data = manifold_params.get("data", "")
     if data and data not in own:

@@ -19,7 +19,7 @@ from explorer.plugins import Param
 from explorer.projection import view_embedding
 from explorer.regions import activation_regions, active_counts
 from explorer.sampling import DISPLAY_CAP, display_rows
-from explorer.ui import cached_explore, downloads, figure_downloads, param_widget, show_chart
+from explorer.ui import as_text, cached_explore, downloads, figure_downloads, param_widget, show_chart
 
 COLOUR_MODES = ("t", "lost / kept", "active units", "activation region")
 LOST_KEPT = (("kept", "lost"), ("#b8c4d6", "#d62728"))
@@ -64,7 +64,7 @@ def three_views_tab(result: Exploration, manifold_label: str, figure1_widths: li
         view = view_embedding(shown.embedded, **projection)
     except ValueError as error:
         view = None
-        st.info(str(error))
+        st.info(as_text(error))
 
     if result.d == 2:
         pair, right = st.columns([2, 1])
@@ -98,9 +98,13 @@ def three_views_tab(result: Exploration, manifold_label: str, figure1_widths: li
     every = max(1, len(rows) // MORPH_CAP)
     morph_section(result, rows[::every], colouring.take(np.arange(0, len(rows), every)), figure1_widths)
     if view is not None:
+        # The buttons keep their functions per session: they hold the inputs, not the (large) result.
+        inputs = export.exploration_config(result)
+        inputs.pop("metrics")
         downloads("three_views", {
-            "Points (CSV)": (lambda: export.points_csv(result), "points.csv", "text/csv"),
-            "Points (NPZ)": (lambda: export.points_npz(result), "points.npz", "application/octet-stream"),
+            "Points (CSV)": (lambda: export.points_csv(cached_explore(**inputs)), "points.csv", "text/csv"),
+            "Points (NPZ)": (lambda: export.points_npz(cached_explore(**inputs)), "points.npz",
+                             "application/octet-stream"),
             **figure_downloads("three-views", lambda: three_views_static(
                 shown.original, shown.projected, view.points, view.axes, colouring, titles, view.note)),
         })
