@@ -1,6 +1,13 @@
 """Shared fixtures: throw-away plugins that never outlive their test."""
 
+import sys
+from pathlib import Path
+
 import pytest
+
+import manifolds
+
+MANIFOLD_DIR = Path(manifolds.__file__).parent
 
 
 @pytest.fixture
@@ -16,3 +23,22 @@ def temp_plugin():
     yield add
     for registry, name in added:
         registry._plugins.pop(name, None)
+
+
+@pytest.fixture
+def plugin_file(monkeypatch):
+    """``plugin_file(name, source)`` writes ``manifolds/<name>.py``; removed (and rediscovered) after."""
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    written = []
+
+    def write(name: str, source: str) -> Path:
+        path = MANIFOLD_DIR / f"{name}.py"
+        path.write_text(source)
+        written.append(path)
+        manifolds.registry.rediscover()
+        return path
+
+    yield write
+    for path in written:
+        path.unlink(missing_ok=True)
+    manifolds.registry.rediscover()

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
-import pytest
 
 import manifolds
 from app_support import assert_healthy, run_page, two_d_views, widget
-
-PLUGIN_DIR = Path(manifolds.__file__).parent
 
 DROP_IN = '''
 import numpy as np
@@ -28,23 +23,6 @@ from manifolds import register
 raise RuntimeError("this plugin is broken on purpose")
 '''
 
-
-@pytest.fixture
-def plugin_file(request):
-    """Write ``manifolds/<name>.py`` with the given source; remove it and rescan afterwards."""
-    written = []
-
-    def write(name: str, source: str) -> Path:
-        path = PLUGIN_DIR / f"{name}.py"
-        path.write_text(source)
-        written.append(path)
-        manifolds.registry.rediscover()
-        return path
-
-    yield write
-    for path in written:
-        path.unlink(missing_ok=True)
-    manifolds.registry.rediscover()
 
 
 def test_drop_in_manifold_appears_with_its_param_and_draws(plugin_file):

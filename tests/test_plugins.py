@@ -139,24 +139,6 @@ def test_unknown_name_lists_the_available_ones(registry):
     assert "no_such_thing" not in registry
 
 
-@pytest.fixture
-def plugin_file(monkeypatch):
-    """``plugin_file(name, source)`` writes ``manifolds/<name>.py``; removed (and rediscovered) after."""
-    monkeypatch.setattr(sys, "dont_write_bytecode", True)
-    written = []
-
-    def write(name, source):
-        path = MANIFOLD_DIR / f"{name}.py"
-        path.write_text(source)
-        written.append(path)
-        manifolds.registry.rediscover()
-        return path
-
-    yield write
-    for path in written:
-        path.unlink(missing_ok=True)
-    manifolds.registry.rediscover()
-
 
 PLUGIN_SOURCE = '''
 import numpy as np
