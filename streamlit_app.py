@@ -6,13 +6,14 @@ import streamlit as st
 
 import manifolds
 import transforms
+from explorer.guide import explanation, gallery
 from explorer.pipeline import ENGINE_PARAMS
 from explorer.plugins import Param
-from explorer.guide import explanation, gallery
 from explorer.tabs import TAB_KEYS, figure1_tab, figure1_widths, sweep_tab
-from explorer.views_tab import three_views_tab
 from explorer.ui import (as_text, cached_explore, param_widget, param_widgets, plugin_select, remember_link,
                          report_link)
+from explorer.upload_ui import upload_sidebar
+from explorer.views_tab import three_views_tab
 
 st.set_page_config(page_title="Manifold Explorer", page_icon=":material/blur_on:", layout="wide")
 st.title("Manifold Explorer")
@@ -43,9 +44,8 @@ with st.sidebar:
     st.header("Manifold")
     manifold = plugin_select("Manifold", manifolds.registry, "manifold", default="spiral")
     manifold_params = param_widgets(manifold, manifolds.registry[manifold].params)
-    if manifold == "uploaded":  # ---- your own points: file uploader (explorer/upload_ui.py) ----
-        from explorer.upload_ui import upload_sidebar
-        upload_sidebar(manifold_params)  # sets manifold_params["data"]
+    if manifold == "uploaded":  # your own points: the file uploader sets manifold_params["data"]
+        upload_sidebar(manifold_params)
 
     st.header("Transform")
     transform = plugin_select("Transform", transforms.registry, "transform", default="relu")
