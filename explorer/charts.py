@@ -60,6 +60,22 @@ def scatter_panel(chart: alt.Chart, x: str, y: str, points: np.ndarray, colourin
     )
 
 
+def coordinate_codes(points: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """``points`` (..., d) as uint16 codes on one scale shared by every axis (so proportions stay
+    true): returns codes (..., d), origin (d,) and scale, with point = origin + code · scale."""
+    flat = points.reshape(-1, points.shape[-1])
+    origin = flat.min(axis=0)
+    scale = max(float(np.max(flat.max(axis=0) - origin)), 1e-12) / COORDINATE_LEVELS
+    return np.rint((points - origin) / scale).astype(np.uint16), origin, scale
+
+
+def coded_axis(title: str, low: float, high_code: int, scale: float) -> dict:
+    """A Plotly axis over codes 0..``high_code`` whose ticks are labelled in true units from ``low``."""
+    values = nice_ticks(low, low + float(high_code) * scale, 5)
+    return dict(title=dict(text=title), tickvals=((values - low) / scale).tolist(),
+                ticktext=[f"{v:.3g}" for v in values])
+
+
 def scatter_3d(points: np.ndarray, colouring: Colouring, title: str, axes: tuple[str, str, str] = ("x₁", "x₂", "x₃"),
                subtitle: str = "", aspect: str = "data", size: int = VIEW_SIZE, legend: bool = True,
                selected: np.ndarray | None = None) -> go.Figure:
@@ -71,9 +87,7 @@ def scatter_3d(points: np.ndarray, colouring: Colouring, title: str, axes: tuple
     are labelled in true units. ``selected`` (N,) bool: the first trace holds the selected points in
     colour, a second one the others in grey.
     """
-    origin = points.min(axis=0)
-    scale = max(float(np.max(points.max(axis=0) - origin)), 1e-12) / COORDINATE_LEVELS
-    codes = np.rint((points - origin) / scale).astype(np.uint16)
+    codes, origin, scale = coordinate_codes(points)
     chosen = slice(None) if selected is None else selected
     figure = go.Figure(go.Scatter3d(
         x=codes[chosen, 0], y=codes[chosen, 1], z=codes[chosen, 2], mode="markers",
@@ -83,11 +97,8 @@ def scatter_3d(points: np.ndarray, colouring: Colouring, title: str, axes: tuple
         figure.add_trace(go.Scatter3d(x=codes[~selected, 0], y=codes[~selected, 1], z=codes[~selected, 2],
                                       mode="markers", hoverinfo="skip",
                                       marker=dict(size=POINT_SIZE_3D, color=UNSELECTED, opacity=0.5)))
-
-    def axis(i: int) -> dict:
-        values = nice_ticks(origin[i], origin[i] + float(codes[:, i].max()) * scale, 5)
-        return dict(title=dict(text=axes[i]), tickvals=((values - origin[i]) / scale).tolist(),
-                    ticktext=[f"{v:.3g}" for v in values])
+    high = codes.max(axis=0)
+    axis = [coded_axis(axes[i], origin[i], high[i], scale) for i in range(3)]
 
     heading = f"{title}<br><sup>{subtitle}</sup>" if subtitle else title
     figure.update_layout(
@@ -95,7 +106,7 @@ def scatter_3d(points: np.ndarray, colouring: Colouring, title: str, axes: tuple
                    yanchor="top"),
         height=size + 40, margin=dict(l=20, r=10, t=50, b=10), showlegend=False,
         hovermode=False,  # no hover: spares WebGL's picking pass on every redraw
-        scene=dict(aspectmode=aspect, xaxis=axis(0), yaxis=axis(1), zaxis=axis(2),
+        scene=dict(aspectmode=aspect, xaxis=axis[0], yaxis=axis[1], zaxis=axis[2],
                    camera=dict(eye=dict(x=1.7, y=1.7, z=1.0)), domain=dict(x=[0, 1], y=[0, 1])),
         meta=dict(origin=origin.tolist(), scale=scale),
     )

@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from explorer.charts import COORDINATE_LEVELS, POINT_SIZE_3D, VIEW_SIZE, scatter_panel
-from explorer.colouring import Colouring, nice_ticks
+from explorer.charts import POINT_SIZE_3D, VIEW_SIZE, coded_axis, coordinate_codes, scatter_panel
+from explorer.colouring import Colouring
 
 BRUSH = "brush"
 MORPH_STEPS = 21  # frames from s = 0 to s = 1
@@ -66,9 +66,7 @@ def animation(frames: list[tuple[str, np.ndarray]], colouring: Colouring, title:
     """
     stacked = np.stack([points for _, points in frames])  # (frames, N, d)
     d = stacked.shape[2]
-    origin = stacked.reshape(-1, d).min(axis=0)
-    scale = max(float(np.max(stacked.reshape(-1, d).max(axis=0) - origin)), 1e-12) / COORDINATE_LEVELS
-    codes = np.rint((stacked - origin) / scale).astype(np.uint16)
+    codes, origin, scale = coordinate_codes(stacked)
     marker = colouring.plotly_marker(POINT_SIZE_3D if d == 3 else 4)
 
     def trace(frame: np.ndarray):
@@ -83,9 +81,8 @@ def animation(frames: list[tuple[str, np.ndarray]], colouring: Colouring, title:
     high = codes.reshape(-1, d).max(axis=0)
     axes = {}
     for i, name in enumerate(("xaxis", "yaxis", "zaxis")[:d]):
-        values = nice_ticks(origin[i], origin[i] + float(high[i]) * scale, 5)
-        axes[name] = dict(title=dict(text=f"x{'₁₂₃'[i]}"), tickvals=((values - origin[i]) / scale).tolist(),
-                          ticktext=[f"{v:.3g}" for v in values], range=[-0.02 * high[i], 1.02 * high[i]])
+        axes[name] = coded_axis(f"x{'₁₂₃'[i]}", origin[i], high[i], scale)
+        axes[name]["range"] = [-0.02 * high[i], 1.02 * high[i]]
     if d == 3:
         figure.update_layout(scene=dict(aspectmode="data", **axes))
     else:

@@ -134,7 +134,7 @@ def cached_explore(manifold: str, transform: str, n_points: int, seed: int, nois
     without end. (``st.cache_resource`` bounds entries only: 8 results of 1,000,000 points would
     keep over 1 GB.)
     """
-    key = (manifold, transform, n_points, seed, noise, _frozen(manifold_params), _frozen(transform_params))
+    key = exploration_key(manifold, transform, n_points, seed, noise, manifold_params, transform_params)
 
     def compute() -> Exploration:
         with st.spinner("Computing…"):
@@ -142,6 +142,19 @@ def cached_explore(manifold: str, transform: str, n_points: int, seed: int, nois
                            manifold_params=manifold_params, transform_params=transform_params)
 
     return RESULTS.get(key, compute)
+
+
+def exploration_key(manifold: str, transform: str, n_points: int, seed: int, noise: float,
+                    manifold_params: Mapping, transform_params: Mapping) -> tuple:
+    """The hashable key of one exploration's inputs: :func:`cached_explore`'s, and the key of what
+    the page derives from a result (see :func:`result_key`)."""
+    return (manifold, transform, n_points, seed, noise, _frozen(manifold_params), _frozen(transform_params))
+
+
+def result_key(result: Exploration) -> tuple:
+    """:func:`exploration_key` of the inputs that made ``result``."""
+    return exploration_key(result.manifold, result.transform, result.n_points, result.seed, result.noise,
+                           result.manifold_params, result.transform_params)
 
 
 def _exploration_bytes(result: Exploration) -> int:

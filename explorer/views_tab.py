@@ -19,7 +19,8 @@ from explorer.plugins import Param
 from explorer.projection import view_embedding
 from explorer.regions import activation_regions, active_counts
 from explorer.sampling import DISPLAY_CAP, display_rows
-from explorer.ui import as_text, cached_explore, downloads, figure_downloads, param_widget, show_chart
+from explorer.ui import (as_text, cached_explore, downloads, figure_downloads, param_widget, result_key,
+                         show_chart)
 
 COLOUR_MODES = ("t", "lost / kept", "active units", "activation region")
 LOST_KEPT = (("kept", "lost"), ("#b8c4d6", "#d62728"))
@@ -94,7 +95,7 @@ def three_views_tab(result: Exploration, manifold_label: str, figure1_widths: li
         selection_row(result, selection)
     if result.transform == "deep_stack":
         st.subheader("Layer by layer", help="X' after each layer of the stack: how the manifold degrades with depth")
-        show_chart(_depth_chart(config_key(result), result))
+        show_chart(_depth_chart(result_key(result), result))
     every = max(1, len(rows) // MORPH_CAP)
     morph_section(result, rows[::every], colouring.take(np.arange(0, len(rows), every)), figure1_widths)
     if view is not None:
@@ -179,15 +180,9 @@ def selection_row(result: Exploration, selection: np.ndarray) -> None:
     st.markdown(" · ".join(facts))
 
 
-def config_key(result: Exploration) -> tuple:
-    """The inputs that determine ``result``: a cache key for what is derived from it."""
-    return (result.manifold, result.transform, result.n_points, result.seed, result.noise,
-            tuple(sorted(result.manifold_params.items())), tuple(sorted(result.transform_params.items())))
-
-
 def selected_collapse(result: Exploration) -> np.ndarray:
     """(N,) bool collapse mask of ``result``, computed once per exploration."""
-    return _collapse_mask(config_key(result), result)
+    return _collapse_mask(result_key(result), result)
 
 
 @st.cache_resource(max_entries=4, show_spinner="Running the stack layer by layer…")
